@@ -1,0 +1,1 @@
+// Keeps cds_test_support non-empty while support/ has no sources.
