@@ -1,0 +1,223 @@
+#include "app/http_server.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "app/connection.h"
+#include "app/http_status.h"
+#include "base/log.h"
+
+namespace cds::app {
+namespace {
+
+constexpr char kJson[] = "application/json";
+constexpr char kFhirJson[] = "application/fhir+json";
+
+void SendError(httplib::Response& res, const Status& s) {
+  res.status = HttpStatusFor(s);
+  res.set_content(OperationOutcomeFor(s), kFhirJson);
+}
+
+void SendReply(httplib::Response& res, const Reply& r) {
+  res.status = r.status;
+  res.set_content(r.body, r.status < 400 ? kJson : kFhirJson);
+}
+
+bool IsJsonContentType(const std::string& value) {
+  std::string v = value.substr(0, value.find(';'));
+  while (!v.empty() && v.back() == ' ') v.pop_back();
+  for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return v == kJson || v == kFhirJson;
+}
+
+void MethodNotAllowed(httplib::Response& res, const char* allow) {
+  res.set_header("Allow", allow);
+  res.status = 405;
+  res.set_content(OperationOutcomeJson(405, std::string("use ") + allow), kFhirJson);
+}
+
+bool IsLoopbackPeer(const std::string& addr) {
+  return addr == "127.0.0.1" || addr == "::1" || addr.rfind("127.", 0) == 0 || addr == "::ffff:127.0.0.1";
+}
+
+}  // namespace
+
+class HttpServer::GuardedServer final : public httplib::Server {
+ public:
+  explicit GuardedServer(const config::LimitsConfig& limits) : limits_(limits) {}
+  std::atomic<ConnectionPool*> pool{nullptr};
+
+ private:
+  // Replaces cpp-httplib's per-connection loop: bounded keep-alive, and a deadline on
+  // each request's arrival. Private virtual in httplib::Server; overriding is intended.
+  bool process_and_close_socket(socket_t sock) override {
+    if (ConnectionRefusedByPool()) {
+      static const std::string kBusy = [] {
+        std::string body = OperationOutcomeJson(503, "too many connections; retry shortly");
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/fhir+json\r\nRetry-After: 1\r\n"
+               "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      }();
+      (void)::send(sock, kBusy.data(), kBusy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::shutdown(sock, SHUT_RDWR);
+      ::close(sock);
+      return true;
+    }
+    using std::chrono::milliseconds;
+    DeadlineSocketStream strm(sock, milliseconds(limits_.read_timeout_ms), milliseconds(limits_.write_timeout_ms));
+    bool ok = true;
+    for (int i = 0; i < limits_.keep_alive_max_requests && is_running(); ++i) {
+      if (i > 0 && !strm.HasBufferedData() && !WaitReadable(sock, milliseconds(limits_.keep_alive_timeout_s * 1000))) {
+        break;
+      }
+      strm.StartRequest(DeadlineSocketStream::Clock::now() + milliseconds(limits_.request_timeout_ms));
+      bool closed = false;
+      bool close = i + 1 == limits_.keep_alive_max_requests || !is_running();
+      ok = process_request(strm, close, closed, nullptr);
+      if (!ok || closed) break;
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+
+  const config::LimitsConfig& limits_;
+};
+
+HttpServer::HttpServer(CdsHooksService& service, const config::ServerConfig& config, CallerAuthenticator* auth)
+    : service_(service), config_(config), auth_(auth), server_(std::make_unique<GuardedServer>(config.limits)) {
+  size_t threads = static_cast<size_t>(config_.http_threads);
+  size_t max_conn = static_cast<size_t>(config_.limits.max_connections);
+  GuardedServer* s = server_.get();
+  server_->new_task_queue = [s, threads, max_conn] {
+    auto* pool = new ConnectionPool(threads, max_conn);  // owned and deleted by httplib
+    s->pool = pool;
+    return pool;
+  };
+  server_->set_payload_max_length(config_.limits.max_body_bytes);
+  server_->set_read_timeout(std::chrono::milliseconds(config_.limits.read_timeout_ms));
+  server_->set_write_timeout(std::chrono::milliseconds(config_.limits.write_timeout_ms));
+  server_->set_keep_alive_timeout(config_.limits.keep_alive_timeout_s);
+  server_->set_keep_alive_max_count(static_cast<size_t>(config_.limits.keep_alive_max_requests));
+  server_->set_tcp_nodelay(true);
+  InstallRoutes();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+StatusOr<int> HttpServer::Bind() {
+  int port = config_.listen_port;
+  if (port == 0) {
+    port = server_->bind_to_any_port(config_.listen_host);
+    if (port < 0) return UnavailableError("cannot bind " + config_.listen_host);
+  } else if (!server_->bind_to_port(config_.listen_host, port)) {
+    return UnavailableError("cannot bind " + config_.listen_host + ":" + std::to_string(port));
+  }
+  return port;
+}
+
+bool HttpServer::Listen() { return server_->listen_after_bind(); }
+void HttpServer::Stop() {
+  if (server_) server_->stop();
+}
+bool HttpServer::IsRunning() const { return server_->is_running(); }
+size_t HttpServer::refused_connections() const {
+  ConnectionPool* p = server_->pool.load();
+  return p == nullptr ? 0 : p->refused();
+}
+
+void HttpServer::InstallRoutes() {
+  httplib::Server& s = *server_;
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    using HR = httplib::Server::HandlerResponse;
+    if (req.method == "OPTIONS" || req.path == "/healthz") return HR::Unhandled;
+    if (req.method == "POST" && !IsJsonContentType(req.get_header_value("Content-Type"))) {
+      SendError(res, UnsupportedMediaTypeError("Content-Type must be application/json"));
+      return HR::Handled;
+    }
+    if (auth_ != nullptr && req.path.rfind("/cds-services", 0) == 0) {
+      Status verdict = auth_->Authenticate(req.get_header_value("Authorization"), config_.BaseUrl() + req.path);
+      if (!verdict.ok()) {
+        CDS_LOG(kWarn, "caller_rejected").Field("path", req.path).Field("reason", verdict.message());
+        res.set_header("WWW-Authenticate", "Bearer");
+        SendError(res, UnauthenticatedError(""));
+        return HR::Handled;
+      }
+    }
+    return HR::Unhandled;
+  });
+  s.Get("/cds-services", [this](const httplib::Request&, httplib::Response& res) { SendReply(res, service_.Discovery()); });
+  s.Post(R"(/cds-services/([A-Za-z0-9._-]{1,128})/feedback)", [this](const httplib::Request& req, httplib::Response& res) {
+    SendReply(res, service_.Feedback(req.matches[1].str(), req.body));
+  });
+  s.Post(R"(/cds-services/([A-Za-z0-9._-]{1,128}))", [this](const httplib::Request& req, httplib::Response& res) {
+    SendReply(res, service_.Call(req.matches[1].str(), req.body));
+  });
+  s.Options(R"(/cds-services(/.*)?)", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 204;
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    res.set_header("Access-Control-Max-Age", "600");
+  });
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"status":"ok"})", kJson);
+  });
+  s.Post("/admin/reload", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!IsLoopbackPeer(req.remote_addr)) {
+      SendError(res, PermissionDeniedError("knowledge reload is only accepted from loopback"));
+      return;
+    }
+    Status reloaded = service_.ReloadKnowledge();
+    if (!reloaded.ok()) {
+      res.status = 422;
+      res.set_content(OperationOutcomeJson(400, "new knowledge rejected, old knowledge still served: " + reloaded.message()),
+                      kFhirJson);
+      return;
+    }
+    res.set_content(R"({"reloaded":true,"version":")" + service_.registry()->knowledge().version + "\"}", kJson);
+  });
+  // Wrong methods on known paths: 405 with Allow.
+  s.Post("/cds-services", [](const httplib::Request&, httplib::Response& res) { MethodNotAllowed(res, "GET, OPTIONS"); });
+  s.Get(R"(/cds-services/.+)", [](const httplib::Request&, httplib::Response& res) {
+    MethodNotAllowed(res, "POST, OPTIONS");
+  });
+  httplib::Server::Handler wrong_method = [](const httplib::Request& req, httplib::Response& res) {
+    MethodNotAllowed(res, req.path == "/cds-services" ? "GET, OPTIONS" : "POST, OPTIONS");
+  };
+  s.Put(R"(/cds-services(/.*)?)", wrong_method);
+  s.Patch(R"(/cds-services(/.*)?)", wrong_method);
+  s.Delete(R"(/cds-services(/.*)?)", wrong_method);
+  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string_view why = res.status == 404   ? "no such path"
+                           : res.status == 413 ? "request body is larger than the configured limit"
+                           : res.status == 400 ? "malformed HTTP request"
+                                               : "";
+    res.set_content(OperationOutcomeJson(res.status, why), kFhirJson);
+  });
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    CDS_LOG(kError, "unhandled_exception").Field("path", req.path);
+    res.status = 500;
+    res.set_content(OperationOutcomeJson(500, ""), kFhirJson);
+  });
+  s.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control", "no-store");
+    std::string origin = req.get_header_value("Origin");
+    if (origin.empty()) return;
+    for (const std::string& allowed : config_.cors_allowed_origins) {
+      if (allowed == "*" || allowed == origin) {
+        res.set_header("Access-Control-Allow-Origin", allowed == "*" ? "*" : origin);
+        res.set_header("Vary", "Origin");
+        break;
+      }
+    }
+  });
+  s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    CDS_LOG(kInfo, "http").Field("method", req.method).Field("path", req.path.substr(0, 160)).Field("status", res.status)
+        .Field("peer", req.remote_addr);
+  });
+}
+
+}  // namespace cds::app

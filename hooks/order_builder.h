@@ -1,0 +1,48 @@
+// Draft orders that a card's suggestions create: ServiceRequests for tests and
+// procedures, MedicationRequests for drugs, built from knowledge-file specs.
+//
+// Every resource is a draft (status "draft", intent "order") for the request's patient,
+// with the encounter and the requesting user when the context names them, so the
+// clinician reviews and signs it in the EHR as any other order.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "cards/card.h"
+#include "config/knowledge.h"
+#include "config/node.h"
+#include "hooks/request.h"
+#include "hooks/rule_basics.h"
+
+namespace cds::hooks {
+
+struct OrderSpec {
+  std::string label;  // short name shown in text ("HBsAg")
+  config::CodeEntry code;
+};
+
+struct MedicationSpec {
+  std::string label;  // suggestion button text
+  config::CodeEntry medication;
+  double dose_value = 0;
+  std::string dose_unit;  // UCUM
+  std::optional<config::CodeEntry> route;
+  int frequency = 1;        // times ...
+  double period = 1;        // ... per period
+  std::string period_unit;  // UCUM time unit: h, d, wk
+  std::string text;         // the full instruction, as a clinician writes it
+};
+
+// {"label": "...", "code": {code entry}}
+StatusOr<OrderSpec> ParseOrderSpec(const RuleBuildContext& ctx, const config::Node& n);
+// {"label", "medication", "dose": {"value","unit"}, "route"?, "frequency": {"count","period","period_unit"}, "text"}
+StatusOr<MedicationSpec> ParseMedicationSpec(const RuleBuildContext& ctx, const config::Node& n);
+
+std::string ServiceRequestJson(const CdsRequest& request, const config::CodeEntry& code);
+std::string MedicationRequestJson(const CdsRequest& request, const MedicationSpec& spec);
+
+cards::Action CreateAction(std::string description, std::string resource_json);
+
+}  // namespace cds::hooks

@@ -1,0 +1,60 @@
+#include "hooks/rule.h"
+
+#include <algorithm>
+
+#include "base/url.h"
+#include "fhir/reference.h"
+
+namespace cds::hooks {
+
+void RuleOutcome::NeedData(std::string key) {
+  if (std::find(needs_.begin(), needs_.end(), key) == needs_.end()) needs_.push_back(std::move(key));
+}
+
+void RuleOutcome::MarkUnavailable(std::string key, std::string reason) {
+  for (const auto& u : unavailable_) {
+    if (u.key == key) return;
+  }
+  unavailable_.push_back({std::move(key), std::move(reason)});
+}
+
+RuleOutcome::Kind RuleOutcome::kind() const {
+  if (!unavailable_.empty()) return Kind::kDataUnavailable;
+  if (!needs_.empty()) return Kind::kNeedsData;
+  if (!cards_.empty()) return Kind::kFired;
+  return Kind::kNotApplicable;
+}
+
+const std::vector<const json::Value*>* RuleContext::Require(std::string_view key, RuleOutcome& out) const {
+  const DataEntry* e = data_.Find(key);
+  if (e == nullptr || e->state == DataState::kNotFetched) {
+    out.NeedData(std::string(key));
+    return nullptr;
+  }
+  if (e->state == DataState::kUnavailable) {
+    out.MarkUnavailable(std::string(key), e->reason);
+    return nullptr;
+  }
+  return &e->resources;
+}
+
+Resolved RuleContext::Resolve(const json::Value& from, std::string_view reference, RuleOutcome& out) const {
+  if (const json::Value* r = data_.index().Resolve(from, reference)) return {Resolution::kFound, r};
+  fhir::ParsedReference ref = fhir::ParseReference(reference);
+  if (ref.kind != fhir::ReferenceKind::kRelative && ref.kind != fhir::ReferenceKind::kAbsolute) {
+    return {Resolution::kNotFound, nullptr};
+  }
+  // An absolute reference is read only if it lies under the request's own fhirServer;
+  // a reference to some other server is never followed.
+  if (ref.kind == fhir::ReferenceKind::kAbsolute) {
+    auto server = request_.fhir_server();
+    if (!server || !IsAllowedUrl(reference, {std::string(*server)})) return {Resolution::kNotFound, nullptr};
+  }
+  std::string key = std::string(ref.type) + "/" + std::string(ref.id);
+  const auto* resources = Require(key, out);
+  if (resources == nullptr) return {Resolution::kPending, nullptr};
+  if (resources->empty()) return {Resolution::kNotFound, nullptr};
+  return {Resolution::kFound, resources->front()};
+}
+
+}  // namespace cds::hooks

@@ -1,0 +1,100 @@
+#include "hooks/rules/rituximab_exposure.h"
+
+#include "base/status_macros.h"
+#include "fhir/medication.h"
+#include "hooks/medication_match.h"
+
+namespace cds::hooks {
+namespace {
+
+// Was this record's use of the drug within [start, now]?
+bool UseIsRecent(const json::Value& r, EpochMillis start) {
+  std::string_view type = fhir::ResourceView(r).resource_type();
+  if (type == "MedicationRequest") {
+    fhir::MedicationRequest mr(r);
+    if (mr.IsActiveOrOnHold()) return true;
+    if (mr.status() != "completed" && mr.status() != "stopped") return false;
+    auto t = mr.AuthoredOn();
+    return t && t->Latest() >= start;
+  }
+  if (type == "MedicationAdministration") {
+    fhir::MedicationAdministration ma(r);
+    auto t = ma.Effective();
+    return ma.IsDone() && t && t->Latest() >= start;
+  }
+  if (type == "MedicationStatement") {
+    fhir::MedicationStatement ms(r);
+    if (ms.status() == "entered-in-error" || ms.status() == "not-taken") return false;
+    if (ms.IsCurrent()) return true;
+    auto t = ms.Effective();
+    return t && t->Latest() >= start;
+  }
+  return false;
+}
+
+std::optional<fhir::FhirDateTime> WhenOf(const json::Value& r) {
+  std::string_view type = fhir::ResourceView(r).resource_type();
+  if (type == "MedicationRequest") return fhir::MedicationRequest(r).AuthoredOn();
+  if (type == "MedicationAdministration") return fhir::MedicationAdministration(r).Effective();
+  return fhir::MedicationStatement(r).Effective();
+}
+
+std::optional<Exposure> FromOrders(const RuleContext& ctx, const ExposureConfig& config, RuleOutcome& out) {
+  Exposure e;
+  for (const DraftOrder* o : ctx.orders().Targets()) {
+    if (!fhir::IsResourceOfType(*o->resource, "MedicationRequest")) continue;
+    DrugMatch m = MatchDrug(ctx, *o->resource, config.drugs, out);
+    if (m.result != fhir::Tri::kYes) continue;
+    if (e.drug_name.empty()) e.drug_name = m.name;
+    e.orders.push_back(o);
+    e.evidence.push_back({o->key, "draft order: " + (m.name.empty() ? "rituximab" : m.name), std::nullopt, ""});
+  }
+  if (e.orders.empty()) return std::nullopt;
+  return e;
+}
+
+std::optional<Exposure> FromRecord(const RuleContext& ctx, const ExposureConfig& config, RuleOutcome& out) {
+  std::vector<const std::vector<const json::Value*>*> lists;
+  for (const std::string& key : ExposureDataKeys()) lists.push_back(ctx.Require(key, out));
+  for (const auto* l : lists) {
+    if (l == nullptr) return std::nullopt;  // fetch first (all keys asked for in one round)
+  }
+  EpochMillis start = config.lookback.Before(ctx.now());
+  Exposure e;
+  for (const auto* list : lists) {
+    for (const json::Value* r : *list) {
+      if (!UseIsRecent(*r, start)) continue;
+      DrugMatch m = MatchDrug(ctx, *r, config.drugs, out);
+      if (m.result != fhir::Tri::kYes) continue;
+      fhir::MedicationUse use(*r);
+      if (e.drug_name.empty()) e.drug_name = m.name;
+      e.evidence.push_back({use.Key(), (m.name.empty() ? "rituximab" : m.name) + ", " + std::string(use.status()),
+                            WhenOf(*r), ""});
+    }
+  }
+  if (e.evidence.empty()) return std::nullopt;
+  return e;
+}
+
+}  // namespace
+
+StatusOr<ExposureConfig> ParseExposure(const RuleBuildContext& ctx, const config::Node& n) {
+  CDS_RETURN_IF_ERROR(n.CheckKnownKeys({"drugs", "lookback"}));
+  ExposureConfig c;
+  CDS_ASSIGN_OR_RETURN(c.drugs, ctx.CodeSetAt(n, "drugs"));
+  CDS_ASSIGN_OR_RETURN(c.lookback, n.Span("lookback"));
+  return c;
+}
+
+const std::vector<std::string>& ExposureDataKeys() {
+  static const std::vector<std::string> keys = {"medicationRequests", "medicationStatements",
+                                                "medicationAdministrations"};
+  return keys;
+}
+
+std::optional<Exposure> FindExposure(const RuleContext& ctx, const ExposureConfig& config, RuleOutcome& out) {
+  if (ctx.hook() == Hook::kPatientView) return FromRecord(ctx, config, out);
+  return FromOrders(ctx, config, out);
+}
+
+}  // namespace cds::hooks

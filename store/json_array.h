@@ -1,0 +1,23 @@
+// Encoding of string lists (suggestion uuids) as JSON array text for a single SQLite column.
+//
+// A JSON array keeps one feedback item in one row (so a batch's atomicity and idempotence rest
+// on a single UNIQUE key) and stays queryable from SQL with json_each() for reports.
+//
+// Stateless and thread-safe. Strings are written byte for byte (JSON-escaped, embedded NULs
+// as \u0000); decoding refuses anything but an array of strings with kInternal, since only
+// this code writes the column and a mismatch means a damaged file.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace cds::store {
+
+std::string EncodeJsonStringArray(const std::vector<std::string>& items);
+
+StatusOr<std::vector<std::string>> DecodeJsonStringArray(std::string_view text);
+
+}  // namespace cds::store
