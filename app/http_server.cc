@@ -49,6 +49,10 @@ class HttpServer::GuardedServer final : public httplib::Server {
   explicit GuardedServer(const config::LimitsConfig& limits) : limits_(limits) {}
   std::atomic<ConnectionPool*> pool{nullptr};
 
+  // Debian's cpp-httplib listens with a backlog of 5, so a burst of connects has SYNs
+  // dropped and retried a second later. Linux lets listen() be called again to raise it.
+  void RaiseBacklog() { ::listen(svr_sock_, SOMAXCONN); }
+
  private:
   // Replaces cpp-httplib's per-connection loop: bounded keep-alive, and a deadline on
   // each request's arrival. Private virtual in httplib::Server; overriding is intended.
@@ -114,6 +118,7 @@ StatusOr<int> HttpServer::Bind() {
   } else if (!server_->bind_to_port(config_.listen_host, port)) {
     return UnavailableError("cannot bind " + config_.listen_host + ":" + std::to_string(port));
   }
+  server_->RaiseBacklog();
   return port;
 }
 

@@ -11,6 +11,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+Status LoadCitationFile(const JsonFile& f, Knowledge* k);
+Status LoadPrefetchFile(const JsonFile& f, Knowledge* k);
+Status LoadServiceFile(const JsonFile& f, Knowledge* k, std::set<std::string>& ids);
+
 std::vector<fs::path> JsonFilesIn(const fs::path& dir) {
   std::vector<fs::path> out;
   std::error_code ec;
@@ -89,7 +93,14 @@ Status LoadValueSets(const fs::path& dir, Knowledge* k) {
 }
 
 Status LoadCitations(const fs::path& dir, Knowledge* k) {
-  CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile((dir / "citations.json").string(), "knowledge/citations.json"));
+  for (const fs::path& p : JsonFilesIn(dir / "citations")) {
+    CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile(p.string(), "knowledge/citations/" + p.filename().string()));
+    CDS_RETURN_IF_ERROR(LoadCitationFile(f, k));
+  }
+  return OkStatus();
+}
+
+Status LoadCitationFile(const JsonFile& f, Knowledge* k) {
   for (auto& [id, node] : f.Root().Members()) {
     CDS_RETURN_IF_ERROR(node.CheckKnownKeys({"label", "url", "reference"}));
     Citation c;
@@ -98,7 +109,7 @@ Status LoadCitations(const fs::path& dir, Knowledge* k) {
     CDS_ASSIGN_OR_RETURN(c.url, node.StringOr("url", ""));
     CDS_ASSIGN_OR_RETURN(c.reference, node.String("reference"));
     if (!c.url.empty() && c.url.rfind("https://", 0) != 0) return node.ErrorAt("url", "must be an https URL");
-    k->citations.emplace(id, std::move(c));
+    if (!k->citations.emplace(id, std::move(c)).second) return node.Error("citation '" + id + "' is defined twice");
   }
   return OkStatus();
 }
@@ -130,7 +141,14 @@ StatusOr<std::string> ExpandQuery(const Node& n, const std::string& query, const
 }
 
 Status LoadPrefetch(const fs::path& dir, Knowledge* k) {
-  CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile((dir / "prefetch.json").string(), "knowledge/prefetch.json"));
+  for (const fs::path& p : JsonFilesIn(dir / "prefetch")) {
+    CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile(p.string(), "knowledge/prefetch/" + p.filename().string()));
+    CDS_RETURN_IF_ERROR(LoadPrefetchFile(f, k));
+  }
+  return OkStatus();
+}
+
+Status LoadPrefetchFile(const JsonFile& f, Knowledge* k) {
   for (auto& [key, node] : f.Root().Members()) {
     CDS_RETURN_IF_ERROR(node.CheckKnownKeys({"query", "description"}));
     PrefetchKeyDef d;
@@ -138,7 +156,7 @@ Status LoadPrefetch(const fs::path& dir, Knowledge* k) {
     CDS_ASSIGN_OR_RETURN(std::string raw, node.String("query"));
     CDS_ASSIGN_OR_RETURN(d.query, ExpandQuery(node, raw, *k));
     CDS_ASSIGN_OR_RETURN(d.description, node.String("description"));
-    k->prefetch.emplace(key, std::move(d));
+    if (!k->prefetch.emplace(key, std::move(d)).second) return node.Error("prefetch key '" + key + "' is defined twice");
   }
   return OkStatus();
 }
@@ -157,9 +175,16 @@ Status LoadRules(const fs::path& dir, Knowledge* k) {
 }
 
 Status LoadServices(const fs::path& dir, Knowledge* k) {
-  CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile((dir / "services.json").string(), "knowledge/services.json"));
-  CDS_ASSIGN_OR_RETURN(auto services, f.Root().Array("services"));
   std::set<std::string> ids;
+  for (const fs::path& p : JsonFilesIn(dir / "services")) {
+    CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile(p.string(), "knowledge/services/" + p.filename().string()));
+    CDS_RETURN_IF_ERROR(LoadServiceFile(f, k, ids));
+  }
+  return OkStatus();
+}
+
+Status LoadServiceFile(const JsonFile& f, Knowledge* k, std::set<std::string>& ids) {
+  CDS_ASSIGN_OR_RETURN(auto services, f.Root().Array("services"));
   for (const Node& n : services) {
     CDS_RETURN_IF_ERROR(n.CheckKnownKeys({"id", "hook", "title", "description", "usageRequirements", "rules"}));
     ServiceDef s;

@@ -1,12 +1,14 @@
 // Knowledge: the clinical content of the service, as data.
 //
 // Loaded from a directory (config/knowledge/ by default):
-//   meta.json        version, publisher, the code system of rule ids, system aliases
-//   valuesets/*.json named code lists (system + code + display + where it comes from)
-//   citations.json   guidelines the cards cite
-//   prefetch.json    FHIR queries (prefetch templates) by key
-//   services.json    the CDS services and the rules each runs
-//   rules/<id>.json  one rule's thresholds, windows, doses, card text, suggestions
+//   meta.json         version, publisher, the code system of rule ids, system aliases
+//   valuesets/*.json  named code lists (system + code + display + where it comes from)
+//   citations/*.json  guidelines the cards cite
+//   prefetch/*.json   FHIR queries (prefetch templates) by key
+//   services/*.json   the CDS services and the rules each runs (files in name order)
+//   rules/<id>.json   one rule's thresholds, windows, doses, card text, suggestions
+// Each area may be split across files (one per clinical topic); a name defined twice is
+// an error.
 //
 // LoadKnowledge validates everything it can without knowing the rules' logic (references
 // between files, code entries, templates); each rule validates its own section when

@@ -51,7 +51,7 @@ StatusOr<RuleBasics> ParseRuleBasics(const config::Node& root, const config::Kno
   CDS_ASSIGN_OR_RETURN(b.enabled, root.BoolOr("enabled", true));
   CDS_ASSIGN_OR_RETURN(std::string citation, root.String("citation"));
   b.citation = k.FindCitation(citation);
-  if (b.citation == nullptr) return root.ErrorAt("citation", "unknown citation '" + citation + "' (see citations.json)");
+  if (b.citation == nullptr) return root.ErrorAt("citation", "unknown citation '" + citation + "' (see knowledge/citations/)");
   CDS_ASSIGN_OR_RETURN(auto reasons, root.OptionalArray("override_reasons"));
   for (const config::Node& r : reasons) {
     CDS_RETURN_IF_ERROR(r.CheckKnownKeys({"code", "display"}));

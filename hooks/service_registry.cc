@@ -66,7 +66,7 @@ const Rule* ServiceRegistry::FindRule(std::string_view id) const {
 
 Status ServiceRegistry::BuildServices() {
   for (const config::ServiceDef& def : knowledge_->services) {
-    std::string where = "knowledge/services.json: service '" + def.id + "'";
+    std::string where = "knowledge/services: service '" + def.id + "'";
     CdsService s;
     s.def = &def;
     auto hook = ParseHook(def.hook);
@@ -90,10 +90,10 @@ Status ServiceRegistry::BuildServices() {
       if (s.FindPrefetch(key) != nullptr) continue;
       auto def_it = knowledge_->prefetch.find(key);
       if (def_it == knowledge_->prefetch.end()) {
-        return InvalidArgumentError(where + ": its rules read data key '" + key + "', which knowledge/prefetch.json lacks");
+        return InvalidArgumentError(where + ": its rules read data key '" + key + "', which no knowledge/prefetch/*.json defines");
       }
       auto tmpl = PrefetchTemplate::Parse(def_it->second.query);
-      if (!tmpl.ok()) return tmpl.status().WithContext("knowledge/prefetch.json: " + key);
+      if (!tmpl.ok()) return tmpl.status().WithContext("knowledge/prefetch: " + key);
       s.prefetch.push_back({key, std::move(tmpl).value()});
     }
     services_.push_back(std::move(s));

@@ -7,7 +7,7 @@
 #include "hooks/medication_match.h"
 #include "hooks/order_builder.h"
 #include "hooks/rules/hbv_serology.h"
-#include "hooks/rules/rituximab_exposure.h"
+#include "hooks/rules/drug_exposure.h"
 
 namespace cds::hooks {
 namespace {

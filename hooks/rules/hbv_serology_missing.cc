@@ -5,7 +5,7 @@
 #include "hooks/card_maker.h"
 #include "hooks/order_builder.h"
 #include "hooks/rules/hbv_serology.h"
-#include "hooks/rules/rituximab_exposure.h"
+#include "hooks/rules/drug_exposure.h"
 
 namespace cds::hooks {
 namespace {

@@ -1,6 +1,6 @@
 // Rule hbv-serology-missing: rituximab without usable hepatitis B serology.
 //
-// Fires (warning) when rituximab exposure (rituximab_exposure.h) meets a patient with no
+// Fires (warning) when rituximab exposure (drug_exposure.h) meets a patient with no
 // usable HBsAg or total anti-HBc result: a negative counts for `negative_valid_for`
 // (12 months), a positive whenever it was taken; indeterminate or unreadable results do
 // not count. Optional tests (anti-HBs) are listed too; if only they are missing the card

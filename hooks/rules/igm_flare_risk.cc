@@ -6,7 +6,7 @@
 #include "fhir/quantity.h"
 #include "hooks/card_maker.h"
 #include "hooks/order_builder.h"
-#include "hooks/rules/rituximab_exposure.h"
+#include "hooks/rules/drug_exposure.h"
 
 namespace cds::hooks {
 namespace {

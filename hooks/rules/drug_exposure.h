@@ -1,12 +1,12 @@
-// Rituximab exposure, shared by the rituximab rules.
-//
-//  order-select: a *selected* draft MedicationRequest for rituximab;
-//  order-sign:   any draft MedicationRequest for rituximab;
-//  patient-view: an active or on-hold rituximab MedicationRequest, or a rituximab
-//                MedicationRequest, MedicationAdministration or MedicationStatement
-//                within `lookback` (12 months by default).
-// "Rituximab" is the knowledge value set (ingredient, every product, biosimilars,
-// Rituxan Hycela), matched directly or through medicationReference and ingredients.
+// Drug exposure, shared by rules that start from "this patient gets drug X" (rituximab,
+// immune checkpoint inhibitors):
+//  order-select: a *selected* draft MedicationRequest for the drug;
+//  order-sign:   any draft MedicationRequest for the drug;
+//  patient-view: an active or on-hold MedicationRequest, or a MedicationRequest,
+//                MedicationAdministration or MedicationStatement within `lookback`.
+// The drug is a knowledge value set (for rituximab: ingredient, every product,
+// biosimilars, Rituxan Hycela), matched directly or through medicationReference and
+// Medication.ingredient.
 #pragma once
 
 #include <optional>

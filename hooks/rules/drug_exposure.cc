@@ -1,4 +1,4 @@
-#include "hooks/rules/rituximab_exposure.h"
+#include "hooks/rules/drug_exposure.h"
 
 #include "base/status_macros.h"
 #include "fhir/medication.h"
@@ -47,7 +47,8 @@ std::optional<Exposure> FromOrders(const RuleContext& ctx, const ExposureConfig&
     if (m.result != fhir::Tri::kYes) continue;
     if (e.drug_name.empty()) e.drug_name = m.name;
     e.orders.push_back(o);
-    e.evidence.push_back({o->key, "draft order: " + (m.name.empty() ? "rituximab" : m.name), std::nullopt, ""});
+    e.evidence.push_back({o->key, "draft order: " + (m.name.empty() ? std::string("(unnamed medication)") : m.name),
+                          std::nullopt, ""});
   }
   if (e.orders.empty()) return std::nullopt;
   return e;
@@ -68,8 +69,8 @@ std::optional<Exposure> FromRecord(const RuleContext& ctx, const ExposureConfig&
       if (m.result != fhir::Tri::kYes) continue;
       fhir::MedicationUse use(*r);
       if (e.drug_name.empty()) e.drug_name = m.name;
-      e.evidence.push_back({use.Key(), (m.name.empty() ? "rituximab" : m.name) + ", " + std::string(use.status()),
-                            WhenOf(*r), ""});
+      std::string name = m.name.empty() ? std::string("(unnamed medication)") : m.name;
+      e.evidence.push_back({use.Key(), name + ", " + std::string(use.status()), WhenOf(*r), ""});
     }
   }
   if (e.evidence.empty()) return std::nullopt;
