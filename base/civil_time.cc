@@ -59,6 +59,8 @@ EpochMillis AddMonths(EpochMillis t, int months) {
   return DaysFromCivil(year, month, day) * kMillisPerDay + ms_of_day;
 }
 
+EpochMillis StartOfDay(EpochMillis t) { return FloorDiv(t, kMillisPerDay) * kMillisPerDay; }
+
 std::string FormatDate(EpochMillis t) {
   CivilDate c = CivilFromDays(FloorDiv(t, kMillisPerDay));
   char buf[32];

@@ -29,17 +29,23 @@ bool IsValidDate(int year, int month, int day);
 // (2026-03-31 minus one month is 2026-02-28). The time of day is kept.
 EpochMillis AddMonths(EpochMillis t, int months);
 inline EpochMillis AddDays(EpochMillis t, int64_t days) { return t + days * 86'400'000; }
+// The first millisecond of t's UTC day.
+EpochMillis StartOfDay(EpochMillis t);
 
 // "2026-11-25" and "2026-11-25T13:12:02Z".
 std::string FormatDate(EpochMillis t);
 std::string FormatDateTime(EpochMillis t);
 
 // A calendar look-back such as 12 months or 90 days (knowledge windows).
+//
+// Windows are whole UTC days: "within 12 months" of 2026-11-25 starts at 2025-11-25T00:00Z,
+// so a result dated 2025-11-25 (with or without a time) is inside and one dated
+// 2025-11-24 is not, whatever the hour of the check.
 struct CalendarSpan {
   int months = 0;
   int days = 0;
-  // The instant `span` before `now`.
-  EpochMillis Before(EpochMillis now) const { return AddDays(AddMonths(now, -months), -days); }
+  // The first instant of the window: the start of the UTC day `span` before `now`.
+  EpochMillis Before(EpochMillis now) const { return StartOfDay(AddDays(AddMonths(now, -months), -days)); }
   std::string ToString() const;  // "12 months", "90 days", "1 month 2 days"
 };
 

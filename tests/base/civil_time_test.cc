@@ -127,10 +127,11 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(CalendarSpanTest, Before) {
   EpochMillis now = At(2026, 2, 28, 10, 30);
-  EXPECT_EQ(FormatDateTime(CalendarSpan{12, 0}.Before(now)), "2025-02-28T10:30:00Z");
-  EXPECT_EQ(FormatDateTime(CalendarSpan{0, 90}.Before(now)), "2025-11-30T10:30:00Z");
-  EXPECT_EQ(FormatDateTime(CalendarSpan{1, 2}.Before(now)), "2026-01-26T10:30:00Z");
-  EXPECT_EQ(CalendarSpan{}.Before(now), now);
+  // Windows are whole UTC days: they start at midnight of the first day.
+  EXPECT_EQ(FormatDateTime(CalendarSpan{12, 0}.Before(now)), "2025-02-28T00:00:00Z");
+  EXPECT_EQ(FormatDateTime(CalendarSpan{0, 90}.Before(now)), "2025-11-30T00:00:00Z");
+  EXPECT_EQ(FormatDateTime(CalendarSpan{1, 2}.Before(now)), "2026-01-26T00:00:00Z");
+  EXPECT_EQ(CalendarSpan{}.Before(now), StartOfDay(now));
   // Months first, then days: 2026-03-31 minus (1 month, 1 day) is Feb 28 - 1 day.
   EXPECT_EQ(FormatDate(CalendarSpan{1, 1}.Before(At(2026, 3, 31))), "2026-02-27");
   EXPECT_EQ(FormatDate(CalendarSpan{6, 0}.Before(At(2024, 8, 31))), "2024-02-29");
