@@ -3,11 +3,14 @@
 #include <chrono>
 #include <filesystem>
 
-#include "app/http_status.h"
 #include "base/log.h"
 #include "base/status_macros.h"
+
 #include "cards/json.h"
+
 #include "hooks/feedback.h"
+
+#include "app/http_status.h"
 
 namespace cds::app {
 namespace {
@@ -40,27 +43,33 @@ std::string RuleSummary(const hooks::HookResult& r) {
 
 }  // namespace
 
-StatusOr<std::shared_ptr<const hooks::ServiceRegistry>> LoadRegistry(const std::string& config_dir) {
+StatusOr<std::shared_ptr<const hooks::ServiceRegistry>> LoadRegistry(
+    const std::string& config_dir) {
   CDS_ASSIGN_OR_RETURN(auto knowledge, config::LoadKnowledge(config_dir + "/knowledge"));
   return hooks::ServiceRegistry::Build(std::move(knowledge));
 }
 
-CdsHooksService::CdsHooksService(ServiceOptions options, const Clock& clock, std::unique_ptr<fhir::FhirClient> client)
+CdsHooksService::CdsHooksService(ServiceOptions options, const Clock& clock,
+                                 std::unique_ptr<fhir::FhirClient> client)
     : options_(std::move(options)),
       clock_(clock),
       fhir_client_(std::move(client)),
       engine_(fhir_client_.get(), clock_, EngineOptionsFor(options_.server)) {}
 
-StatusOr<std::unique_ptr<CdsHooksService>> CdsHooksService::Create(ServiceOptions options, const Clock& clock,
-                                                                   std::unique_ptr<fhir::FhirClient> fhir_client) {
+StatusOr<std::unique_ptr<CdsHooksService>> CdsHooksService::Create(
+    ServiceOptions options, const Clock& clock, std::unique_ptr<fhir::FhirClient> fhir_client) {
   CDS_ASSIGN_OR_RETURN(auto registry, LoadRegistry(options.config_dir));
-  std::unique_ptr<CdsHooksService> s(new CdsHooksService(std::move(options), clock, std::move(fhir_client)));
+  std::unique_ptr<CdsHooksService> s(
+      new CdsHooksService(std::move(options), clock, std::move(fhir_client)));
   s->registry_ = std::move(registry);
   if (s->options_.record_cards) {
     std::error_code ec;
     std::filesystem::create_directories(s->options_.server.data_dir, ec);
-    if (ec) return FailedPreconditionError("cannot create data_dir '" + s->options_.server.data_dir + "': " + ec.message());
-    CDS_ASSIGN_OR_RETURN(s->store_, store::FeedbackStore::Open(s->options_.server.data_dir + "/cds-hooks.sqlite3"));
+    if (ec)
+      return FailedPreconditionError("cannot create data_dir '" + s->options_.server.data_dir +
+                                     "': " + ec.message());
+    CDS_ASSIGN_OR_RETURN(
+        s->store_, store::FeedbackStore::Open(s->options_.server.data_dir + "/cds-hooks.sqlite3"));
   }
   return s;
 }
@@ -70,7 +79,9 @@ std::shared_ptr<const hooks::ServiceRegistry> CdsHooksService::registry() const 
   return registry_;
 }
 
-bool CdsHooksService::HasService(std::string_view id) const { return registry()->Find(id) != nullptr; }
+bool CdsHooksService::HasService(std::string_view id) const {
+  return registry()->Find(id) != nullptr;
+}
 
 Status CdsHooksService::ReloadKnowledge() {
   std::lock_guard<std::mutex> reload(reload_mu_);
@@ -94,55 +105,102 @@ Reply CdsHooksService::Call(std::string_view service_id, std::string_view body) 
   auto t0 = SteadyClock::now();
   std::shared_ptr<const hooks::ServiceRegistry> registry = this->registry();
   const hooks::CdsService* service = registry->Find(service_id);
-  if (service == nullptr) return ErrorReply(NotFoundError("no CDS service with this id; see GET /cds-services"));
+  if (service == nullptr)
+    return ErrorReply(NotFoundError("no CDS service with this id; see GET /cds-services"));
   auto doc = json::ParseJson(body, options_.server.limits.json);
   if (!doc.ok()) return ErrorReply(doc.status());
   auto request = hooks::CdsRequest::Parse(std::move(doc).value(), service->hook);
   if (!request.ok()) {
-    CDS_LOG(kInfo, "hook_rejected").Field("service", service->id()).Field("status", HttpStatusFor(request.status()));
+    CDS_LOG(kInfo, "hook_rejected")
+        .Field("service", service->id())
+        .Field("status", HttpStatusFor(request.status()));
     return ErrorReply(request.status());
   }
   auto result = engine_.Evaluate(*registry, *service, *request);
   if (!result.ok()) {
-    CDS_LOG(kWarn, "hook_failed").Field("service", service->id()).Field("hookInstance", request->hook_instance())
-        .Field("status", HttpStatusFor(result.status())).Field("ms", MillisSince(t0));
+    CDS_LOG(kWarn, "hook_failed")
+        .Field("service", service->id())
+        .Field("hookInstance", request->hook_instance())
+        .Field("status", HttpStatusFor(result.status()))
+        .Field("ms", MillisSince(t0));
     return ErrorReply(result.status());
   }
-  if (Status valid = cards::Validate(result->response); !valid.ok()) {
-    CDS_LOG(kError, "invalid_response_built").Field("service", service->id()).Field("error", valid.message());
-    return ErrorReply(InternalError(valid.message()));
-  }
+  WithholdInvalidCards(*registry, *service, *result);
   if (store_) RecordIssuedCards(*request, service->id(), *result);
-  CDS_LOG(kInfo, "hook_evaluated").Field("service", service->id()).Field("hookInstance", request->hook_instance())
-      .Field("status", 200).Field("cards", result->response.cards.size()).Field("rules", RuleSummary(*result))
-      .Field("fhir_queries", result->fhir_queries).Field("ms", MillisSince(t0));
+  CDS_LOG(kInfo, "hook_evaluated")
+      .Field("service", service->id())
+      .Field("hookInstance", request->hook_instance())
+      .Field("status", 200)
+      .Field("cards", result->response.cards.size())
+      .Field("rules", RuleSummary(*result))
+      .Field("fhir_queries", result->fhir_queries)
+      .Field("ms", MillisSince(t0));
   if (result->foreign_resources_dropped > 0) {
-    CDS_LOG(kWarn, "foreign_patient_resources_dropped").Field("hookInstance", request->hook_instance())
+    CDS_LOG(kWarn, "foreign_patient_resources_dropped")
+        .Field("hookInstance", request->hook_instance())
         .Field("count", result->foreign_resources_dropped);
   }
   return Reply{200, cards::ToJson(result->response)};
 }
 
-void CdsHooksService::RecordIssuedCards(const hooks::CdsRequest& request, const std::string& service_id,
+void CdsHooksService::WithholdInvalidCards(const hooks::ServiceRegistry& registry,
+                                           const hooks::CdsService& service,
+                                           hooks::HookResult& result) {
+  // A card that breaks the spec (a bug in a rule or its knowledge) is withheld on its own;
+  // the other cards still go out, and the clinician is told that a check was not shown.
+  std::vector<std::string> withheld;
+  auto& cards = result.response.cards;
+  for (size_t i = 0; i < cards.size();) {
+    Status valid = cards::Validate(cards[i]);
+    if (valid.ok()) {
+      ++i;
+      continue;
+    }
+    CDS_LOG(kError, "invalid_card_withheld")
+        .Field("service", service.id())
+        .Field("rule", result.card_rule_ids[i])
+        .Field("error", valid.message());
+    const hooks::Rule* rule = registry.FindRule(result.card_rule_ids[i]);
+    withheld.push_back((rule ? rule->info().title : result.card_rule_ids[i]) +
+                       ": its card failed validation and was withheld");
+    cards.erase(cards.begin() + static_cast<std::ptrdiff_t>(i));
+    result.card_rule_ids.erase(result.card_rule_ids.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  if (!withheld.empty()) {
+    cards.push_back(hooks::ChecksNotCompletedCard(registry.knowledge(), withheld));
+    result.card_rule_ids.push_back("data-unavailable");
+  }
+}
+
+void CdsHooksService::RecordIssuedCards(const hooks::CdsRequest& request,
+                                        const std::string& service_id,
                                         const hooks::HookResult& result) {
   if (result.response.cards.empty()) return;
   std::vector<store::IssuedCard> issued;
   EpochMillis now = clock_.Now();
   for (size_t i = 0; i < result.response.cards.size(); ++i) {
     const cards::Card& c = result.response.cards[i];
-    store::IssuedCard ic{c.uuid, std::string(request.hook_instance()), service_id, result.card_rule_ids[i],
-                         std::string(cards::IndicatorName(c.indicator)), now, {}};
+    store::IssuedCard ic{c.uuid,
+                         std::string(request.hook_instance()),
+                         service_id,
+                         result.card_rule_ids[i],
+                         std::string(cards::IndicatorName(c.indicator)),
+                         now,
+                         {}};
     for (const cards::Suggestion& s : c.suggestions) ic.suggestion_uuids.push_back(s.uuid);
     issued.push_back(std::move(ic));
   }
   // The clinical answer matters more than feedback correlation: log, do not fail the call.
   if (Status s = store_->RecordIssuedCards(issued); !s.ok()) {
-    CDS_LOG(kError, "issued_cards_not_recorded").Field("service", service_id).Field("error", s.message());
+    CDS_LOG(kError, "issued_cards_not_recorded")
+        .Field("service", service_id)
+        .Field("error", s.message());
   }
 }
 
 Reply CdsHooksService::Feedback(std::string_view service_id, std::string_view body) {
-  if (!HasService(service_id)) return ErrorReply(NotFoundError("no CDS service with this id; see GET /cds-services"));
+  if (!HasService(service_id))
+    return ErrorReply(NotFoundError("no CDS service with this id; see GET /cds-services"));
   if (!store_) return ErrorReply(FailedPreconditionError("feedback storage is not enabled"));
   auto doc = json::ParseJson(body, options_.server.limits.json);
   if (!doc.ok()) return ErrorReply(doc.status());
@@ -150,14 +208,19 @@ Reply CdsHooksService::Feedback(std::string_view service_id, std::string_view bo
   if (!items.ok()) return ErrorReply(items.status());
   auto results = store_->RecordFeedback(*items);
   if (!results.ok()) {
-    CDS_LOG(kError, "feedback_not_stored").Field("service", service_id).Field("error", results.status().message());
-    Status s = results.status().code() == StatusCode::kInvalidArgument ? results.status()
-                                                                         : UnavailableError("feedback could not be stored; retry");
+    CDS_LOG(kError, "feedback_not_stored")
+        .Field("service", service_id)
+        .Field("error", results.status().message());
+    Status s = results.status().code() == StatusCode::kInvalidArgument
+                   ? results.status()
+                   : UnavailableError("feedback could not be stored; retry");
     return ErrorReply(s);
   }
   size_t duplicates = 0;
   for (store::FeedbackResult r : *results) duplicates += r == store::FeedbackResult::kDuplicate;
-  CDS_LOG(kInfo, "feedback_stored").Field("service", service_id).Field("items", items->size())
+  CDS_LOG(kInfo, "feedback_stored")
+      .Field("service", service_id)
+      .Field("items", items->size())
       .Field("duplicates", duplicates);
   return Reply{200, "{}"};
 }

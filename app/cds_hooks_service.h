@@ -16,11 +16,13 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+
 #include "config/server_config.h"
 #include "fhir/fhir_client.h"
+#include "store/feedback_store.h"
+
 #include "hooks/engine.h"
 #include "hooks/service_registry.h"
-#include "store/feedback_store.h"
 
 namespace cds::app {
 
@@ -39,8 +41,8 @@ class CdsHooksService {
  public:
   // `fhir_client` may be null (no FHIR server is ever called). The feedback store is
   // opened in server.data_dir when record_cards is set.
-  static StatusOr<std::unique_ptr<CdsHooksService>> Create(ServiceOptions options, const Clock& clock,
-                                                           std::unique_ptr<fhir::FhirClient> fhir_client);
+  static StatusOr<std::unique_ptr<CdsHooksService>> Create(
+      ServiceOptions options, const Clock& clock, std::unique_ptr<fhir::FhirClient> fhir_client);
 
   Reply Discovery() const;
   Reply Call(std::string_view service_id, std::string_view body);
@@ -55,9 +57,12 @@ class CdsHooksService {
   const ServiceOptions& options() const { return options_; }
 
  private:
-  CdsHooksService(ServiceOptions options, const Clock& clock, std::unique_ptr<fhir::FhirClient> client);
+  CdsHooksService(ServiceOptions options, const Clock& clock,
+                  std::unique_ptr<fhir::FhirClient> client);
   void RecordIssuedCards(const hooks::CdsRequest& request, const std::string& service_id,
                          const hooks::HookResult& result);
+  static void WithholdInvalidCards(const hooks::ServiceRegistry& registry,
+                                   const hooks::CdsService& service, hooks::HookResult& result);
 
   ServiceOptions options_;
   const Clock& clock_;
@@ -66,7 +71,7 @@ class CdsHooksService {
   std::unique_ptr<store::FeedbackStore> store_;
   mutable std::mutex mu_;  // guards registry_ (the pointer, not the registry)
   std::shared_ptr<const hooks::ServiceRegistry> registry_;
-  std::mutex reload_mu_;   // one reload at a time
+  std::mutex reload_mu_;  // one reload at a time
 };
 
 // Loads <config_dir>/knowledge and builds the registry (used at start-up, on reload,

@@ -40,10 +40,14 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   size_t i = 0;
   if (!args.empty()) {
     const std::string& first = args[0];
-    if (first == "serve") cl.command = Command::kServe, i = 1;
-    else if (first == "eval") cl.command = Command::kEval, i = 1;
-    else if (first == "rules") cl.command = Command::kRules, i = 1;
-    else if (first == "check-config") cl.command = Command::kCheckConfig, i = 1;
+    if (first == "serve")
+      cl.command = Command::kServe, i = 1;
+    else if (first == "eval")
+      cl.command = Command::kEval, i = 1;
+    else if (first == "rules")
+      cl.command = Command::kRules, i = 1;
+    else if (first == "check-config")
+      cl.command = Command::kCheckConfig, i = 1;
   }
   auto value = [&](const std::string& flag) -> StatusOr<std::string> {
     if (i + 1 >= args.size()) return InvalidArgumentError(flag + " needs a value");
@@ -63,19 +67,29 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       only.command = a == "--version" ? Command::kVersion : Command::kHelp;
       return only;
     }
-    if (a == "--listen") st = take(&cl.listen);
-    else if (a == "--data-dir") st = take(&cl.data_dir);
-    else if (a == "--public-base-url") st = take(&cl.public_base_url);
-    else if (a == "--log-level") st = take(&cl.log_level);
-    else if (a == "--now") st = take(&cl.now);
-    else if (a == "--insecure-no-auth") cl.insecure_no_auth = true;
-    else if (a == "--markdown") cl.markdown = true;
+    if (a == "--listen")
+      st = take(&cl.listen);
+    else if (a == "--data-dir")
+      st = take(&cl.data_dir);
+    else if (a == "--public-base-url")
+      st = take(&cl.public_base_url);
+    else if (a == "--log-level")
+      st = take(&cl.log_level);
+    else if (a == "--now")
+      st = take(&cl.now);
+    else if (a == "--insecure-no-auth")
+      cl.insecure_no_auth = true;
+    else if (a == "--markdown")
+      cl.markdown = true;
     else if (a == "--config" || a == "--service" || a == "--allow-fhir-server") {
       auto v = value(a);
       if (!v.ok()) return v.status();
-      if (a == "--config") cl.config_dir = *v;
-      else if (a == "--service") cl.service_id = *v;
-      else cl.allow_fhir_servers.push_back(*v);
+      if (a == "--config")
+        cl.config_dir = *v;
+      else if (a == "--service")
+        cl.service_id = *v;
+      else
+        cl.allow_fhir_servers.push_back(*v);
     } else if (!a.empty() && a[0] == '-') {
       return InvalidArgumentError("unknown option " + a + " (see --help)");
     } else if (cl.command == Command::kEval && cl.request_file.empty()) {

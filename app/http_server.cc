@@ -1,13 +1,12 @@
 #include "app/http_server.h"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 
-#include "app/connection.h"
-#include "app/http_status.h"
 #include "base/log.h"
+
+#include "app/connection.h"
+#include "app/guarded_server.h"
+#include "app/http_status.h"
 
 namespace cds::app {
 namespace {
@@ -39,66 +38,27 @@ void MethodNotAllowed(httplib::Response& res, const char* allow) {
 }
 
 bool IsLoopbackPeer(const std::string& addr) {
-  return addr == "127.0.0.1" || addr == "::1" || addr.rfind("127.", 0) == 0 || addr == "::ffff:127.0.0.1";
+  return addr == "127.0.0.1" || addr == "::1" || addr.rfind("127.", 0) == 0 ||
+         addr == "::ffff:127.0.0.1";
+}
+
+// A request answered before its body was read: the connection closes after the answer
+// (GuardedServer will not parse an unread body as the next request), so say so.
+void RefuseBeforeBody(httplib::Response& res, const Status& s) {
+  res.set_header("Connection", "close");
+  SendError(res, s);
 }
 
 }  // namespace
 
-class HttpServer::GuardedServer final : public httplib::Server {
- public:
-  explicit GuardedServer(const config::LimitsConfig& limits) : limits_(limits) {}
-  std::atomic<ConnectionPool*> pool{nullptr};
-
-  // Debian's cpp-httplib listens with a backlog of 5, so a burst of connects has SYNs
-  // dropped and retried a second later. Linux lets listen() be called again to raise it.
-  void RaiseBacklog() { ::listen(svr_sock_, SOMAXCONN); }
-
- private:
-  // Replaces cpp-httplib's per-connection loop: bounded keep-alive, and a deadline on
-  // each request's arrival. Private virtual in httplib::Server; overriding is intended.
-  bool process_and_close_socket(socket_t sock) override {
-    if (ConnectionRefusedByPool()) {
-      static const std::string kBusy = [] {
-        std::string body = OperationOutcomeJson(503, "too many connections; retry shortly");
-        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/fhir+json\r\nRetry-After: 1\r\n"
-               "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-      }();
-      (void)::send(sock, kBusy.data(), kBusy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      ::shutdown(sock, SHUT_RDWR);
-      ::close(sock);
-      return true;
-    }
-    using std::chrono::milliseconds;
-    DeadlineSocketStream strm(sock, milliseconds(limits_.read_timeout_ms), milliseconds(limits_.write_timeout_ms));
-    bool ok = true;
-    for (int i = 0; i < limits_.keep_alive_max_requests && is_running(); ++i) {
-      if (i > 0 && !strm.HasBufferedData() && !WaitReadable(sock, milliseconds(limits_.keep_alive_timeout_s * 1000))) {
-        break;
-      }
-      strm.StartRequest(DeadlineSocketStream::Clock::now() + milliseconds(limits_.request_timeout_ms));
-      bool closed = false;
-      bool close = i + 1 == limits_.keep_alive_max_requests || !is_running();
-      ok = process_request(strm, close, closed, nullptr);
-      if (!ok || closed) break;
-    }
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
-    return ok;
-  }
-
-  const config::LimitsConfig& limits_;
-};
-
-HttpServer::HttpServer(CdsHooksService& service, const config::ServerConfig& config, CallerAuthenticator* auth)
-    : service_(service), config_(config), auth_(auth), server_(std::make_unique<GuardedServer>(config.limits)) {
-  size_t threads = static_cast<size_t>(config_.http_threads);
-  size_t max_conn = static_cast<size_t>(config_.limits.max_connections);
-  GuardedServer* s = server_.get();
-  server_->new_task_queue = [s, threads, max_conn] {
-    auto* pool = new ConnectionPool(threads, max_conn);  // owned and deleted by httplib
-    s->pool = pool;
-    return pool;
-  };
+HttpServer::HttpServer(CdsHooksService& service, const config::ServerConfig& config,
+                       CallerAuthenticator* auth)
+    : service_(service),
+      config_(config),
+      auth_(auth),
+      server_(std::make_unique<GuardedServer>(config.limits)) {
+  server_->UseConnectionPool(static_cast<size_t>(config_.http_threads),
+                             static_cast<size_t>(config_.limits.max_connections));
   server_->set_payload_max_length(config_.limits.max_body_bytes);
   server_->set_read_timeout(std::chrono::milliseconds(config_.limits.read_timeout_ms));
   server_->set_write_timeout(std::chrono::milliseconds(config_.limits.write_timeout_ms));
@@ -111,6 +71,10 @@ HttpServer::HttpServer(CdsHooksService& service, const config::ServerConfig& con
 HttpServer::~HttpServer() { Stop(); }
 
 StatusOr<int> HttpServer::Bind() {
+  if (config_.tls.enabled() && !server_->tls_enabled()) {
+    Status tls = server_->EnableTls(config_.tls.cert_file, config_.tls.key_file);
+    if (!tls.ok()) return tls;
+  }
   int port = config_.listen_port;
   if (port == 0) {
     port = server_->bind_to_any_port(config_.listen_host);
@@ -127,38 +91,53 @@ void HttpServer::Stop() {
   if (server_) server_->stop();
 }
 bool HttpServer::IsRunning() const { return server_->is_running(); }
-size_t HttpServer::refused_connections() const {
-  ConnectionPool* p = server_->pool.load();
-  return p == nullptr ? 0 : p->refused();
-}
+size_t HttpServer::refused_connections() const { return server_->refused_connections(); }
 
 void HttpServer::InstallRoutes() {
   httplib::Server& s = *server_;
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     using HR = httplib::Server::HandlerResponse;
     if (req.method == "OPTIONS" || req.path == "/healthz") return HR::Unhandled;
-    if (req.method == "POST" && !IsJsonContentType(req.get_header_value("Content-Type"))) {
-      SendError(res, UnsupportedMediaTypeError("Content-Type must be application/json"));
-      return HR::Handled;
-    }
+    // The caller first: an unauthenticated caller learns nothing, not even a 415.
     if (auth_ != nullptr && req.path.rfind("/cds-services", 0) == 0) {
-      Status verdict = auth_->Authenticate(req.get_header_value("Authorization"), config_.BaseUrl() + req.path);
+      Status verdict =
+          auth_->Authenticate(req.get_header_value("Authorization"), config_.BaseUrl() + req.path);
       if (!verdict.ok()) {
-        CDS_LOG(kWarn, "caller_rejected").Field("path", req.path).Field("reason", verdict.message());
+        CDS_LOG(kWarn, "caller_rejected")
+            .Field("path", req.path.substr(0, 160))
+            .Field("reason", verdict.message())
+            .Field("peer", req.remote_addr);
         res.set_header("WWW-Authenticate", "Bearer");
-        SendError(res, UnauthenticatedError(""));
+        RefuseBeforeBody(res, UnauthenticatedError(""));
         return HR::Handled;
       }
     }
+    if (req.method == "POST" && !IsJsonContentType(req.get_header_value("Content-Type"))) {
+      RefuseBeforeBody(res, UnsupportedMediaTypeError("Content-Type must be application/json"));
+      return HR::Handled;
+    }
     return HR::Unhandled;
   });
-  s.Get("/cds-services", [this](const httplib::Request&, httplib::Response& res) { SendReply(res, service_.Discovery()); });
-  s.Post(R"(/cds-services/([A-Za-z0-9._-]{1,128})/feedback)", [this](const httplib::Request& req, httplib::Response& res) {
-    SendReply(res, service_.Feedback(req.matches[1].str(), req.body));
+  s.Get("/cds-services", [this](const httplib::Request&, httplib::Response& res) {
+    SendReply(res, service_.Discovery());
   });
-  s.Post(R"(/cds-services/([A-Za-z0-9._-]{1,128}))", [this](const httplib::Request& req, httplib::Response& res) {
-    SendReply(res, service_.Call(req.matches[1].str(), req.body));
-  });
+  // A chunked body is bounded by the stream's byte budget, not by Content-Length, so its
+  // decoded size is checked here.
+  const size_t max_body = config_.limits.max_body_bytes;
+  s.Post(R"(/cds-services/([A-Za-z0-9._-]{1,128})/feedback)",
+         [this, max_body](const httplib::Request& req, httplib::Response& res) {
+           if (req.body.size() > max_body)
+             return SendError(
+                 res, ResourceExhaustedError("request body is larger than the configured limit"));
+           SendReply(res, service_.Feedback(req.matches[1].str(), req.body));
+         });
+  s.Post(R"(/cds-services/([A-Za-z0-9._-]{1,128}))",
+         [this, max_body](const httplib::Request& req, httplib::Response& res) {
+           if (req.body.size() > max_body)
+             return SendError(
+                 res, ResourceExhaustedError("request body is larger than the configured limit"));
+           SendReply(res, service_.Call(req.matches[1].str(), req.body));
+         });
   s.Options(R"(/cds-services(/.*)?)", [](const httplib::Request&, httplib::Response& res) {
     res.status = 204;
     res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
@@ -176,14 +155,20 @@ void HttpServer::InstallRoutes() {
     Status reloaded = service_.ReloadKnowledge();
     if (!reloaded.ok()) {
       res.status = 422;
-      res.set_content(OperationOutcomeJson(400, "new knowledge rejected, old knowledge still served: " + reloaded.message()),
-                      kFhirJson);
+      res.set_content(
+          OperationOutcomeJson(
+              400, "new knowledge rejected, old knowledge still served: " + reloaded.message()),
+          kFhirJson);
       return;
     }
-    res.set_content(R"({"reloaded":true,"version":")" + service_.registry()->knowledge().version + "\"}", kJson);
+    res.set_content(
+        R"({"reloaded":true,"version":")" + service_.registry()->knowledge().version + "\"}",
+        kJson);
   });
   // Wrong methods on known paths: 405 with Allow.
-  s.Post("/cds-services", [](const httplib::Request&, httplib::Response& res) { MethodNotAllowed(res, "GET, OPTIONS"); });
+  s.Post("/cds-services", [](const httplib::Request&, httplib::Response& res) {
+    MethodNotAllowed(res, "GET, OPTIONS");
+  });
   s.Get(R"(/cds-services/.+)", [](const httplib::Request&, httplib::Response& res) {
     MethodNotAllowed(res, "POST, OPTIONS");
   });
@@ -194,18 +179,29 @@ void HttpServer::InstallRoutes() {
   s.Patch(R"(/cds-services(/.*)?)", wrong_method);
   s.Delete(R"(/cds-services(/.*)?)", wrong_method);
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    // cpp-httplib answers 400 for any failed read; say what actually happened.
+    StreamFault fault = CurrentStreamFault();
+    if (fault != StreamFault::kNone && (res.status == 400 || res.status == 413)) {
+      res.status = fault == StreamFault::kTimeout ? 408 : 413;
+      res.body.clear();
+      res.set_header("Connection", "close");
+    }
     if (!res.body.empty()) return;
-    std::string_view why = res.status == 404   ? "no such path"
+    std::string_view why = res.status == 404 ? "no such path"
+                           : res.status == 408
+                               ? "request not received within limits.request_timeout_ms"
                            : res.status == 413 ? "request body is larger than the configured limit"
+                           : res.status == 414 ? "request line is too long"
                            : res.status == 400 ? "malformed HTTP request"
                                                : "";
     res.set_content(OperationOutcomeJson(res.status, why), kFhirJson);
   });
-  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-    CDS_LOG(kError, "unhandled_exception").Field("path", req.path);
-    res.status = 500;
-    res.set_content(OperationOutcomeJson(500, ""), kFhirJson);
-  });
+  s.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        CDS_LOG(kError, "unhandled_exception").Field("path", req.path);
+        res.status = 500;
+        res.set_content(OperationOutcomeJson(500, ""), kFhirJson);
+      });
   s.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-store");
@@ -220,7 +216,10 @@ void HttpServer::InstallRoutes() {
     }
   });
   s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    CDS_LOG(kInfo, "http").Field("method", req.method).Field("path", req.path.substr(0, 160)).Field("status", res.status)
+    CDS_LOG(kInfo, "http")
+        .Field("method", req.method)
+        .Field("path", req.path.substr(0, 160))
+        .Field("status", res.status)
         .Field("peer", req.remote_addr);
   });
 }

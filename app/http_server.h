@@ -9,21 +9,35 @@
 //   GET  /healthz                         liveness (never authenticated)
 //   POST /admin/reload                    reload knowledge (loopback callers only)
 // Other methods on these paths get 405 with Allow; unknown paths 404. Every error body is
-// an OperationOutcome. Connections are capped and every request must arrive within
-// limits.request_timeout_ms (see connection.h).
+// an OperationOutcome.
+//
+// Beneath the routes (GuardedServer, see guarded_server.h): connections are
+// capped (503 beyond limits.max_connections); every request must arrive within
+// limits.request_timeout_ms (408); its header block is read and checked before cpp-httplib
+// parses it (431 beyond limits.max_header_bytes / max_header_lines, 413 when
+// Content-Length exceeds limits.max_body_bytes -- before any body byte is read); a
+// connection whose body was not read (a request refused before routing) is closed rather
+// than reused. With tls.cert_file and tls.key_file the same loop serves HTTPS (tls.h).
+//
+// Authentication comes first: on /cds-services paths an unauthenticated caller gets a
+// bare 401 whatever else is wrong with its request; the reason is logged (never the token).
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "app/cds_hooks_service.h"
 #include "base/status.h"
+
 #include "config/server_config.h"
+
+#include "app/cds_hooks_service.h"
 
 namespace cds::app {
 
 // Checks the caller's credentials. `audience` is the exact URL of the endpoint called.
+class GuardedServer;
+
 class CallerAuthenticator {
  public:
   virtual ~CallerAuthenticator() = default;
@@ -34,12 +48,14 @@ class HttpServer {
  public:
   // `auth` may be null: the service then runs open (allowed only on loopback, or with
   // --insecure-no-auth; enforced by config validation).
-  HttpServer(CdsHooksService& service, const config::ServerConfig& config, CallerAuthenticator* auth);
+  HttpServer(CdsHooksService& service, const config::ServerConfig& config,
+             CallerAuthenticator* auth);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the configured host and port (0 = any free port); returns the port.
+  // Loads the TLS certificate and key when configured, then binds the configured host and
+  // port (0 = any free port); returns the port. Errors name the file or address.
   StatusOr<int> Bind();
   // Serves until Stop(). Returns false if the listener failed.
   bool Listen();
@@ -48,7 +64,6 @@ class HttpServer {
   size_t refused_connections() const;
 
  private:
-  class GuardedServer;
   void InstallRoutes();
 
   CdsHooksService& service_;

@@ -1,9 +1,9 @@
 #include "app/jwt_authenticator.h"
 
-#include <httplib.h>
-
 #include <fstream>
 #include <sstream>
+
+#include <httplib.h>
 
 #include "base/log.h"
 #include "base/status_macros.h"
@@ -34,12 +34,13 @@ StatusOr<std::string> HttpJwksFetcher::Fetch(const std::string& url_text) {
                         });
   if (too_big) return UnavailableError("JWK Set larger than 256 KiB");
   if (!res) return UnavailableError("JWK Set fetch failed: " + httplib::to_string(res.error()));
-  if (res->status != 200) return UnavailableError("JWK Set fetch answered HTTP " + std::to_string(res->status));
+  if (res->status != 200)
+    return UnavailableError("JWK Set fetch answered HTTP " + std::to_string(res->status));
   return body;
 }
 
-StatusOr<std::unique_ptr<JwtAuthenticator>> JwtAuthenticator::Create(const config::ServerConfig& config,
-                                                                     const Clock& clock) {
+StatusOr<std::unique_ptr<JwtAuthenticator>> JwtAuthenticator::Create(
+    const config::ServerConfig& config, const Clock& clock) {
   auth::AuthConfig ac;
   for (const config::IssuerConfig& i : config.auth.issuers) {
     auth::TrustedIssuer t;
@@ -48,7 +49,8 @@ StatusOr<std::unique_ptr<JwtAuthenticator>> JwtAuthenticator::Create(const confi
     t.tenants = i.tenants;
     if (!i.jwks_file.empty()) {
       std::ifstream in(i.jwks_file, std::ios::binary);
-      if (!in) return InvalidArgumentError("auth.issuers: cannot read jwks_file '" + i.jwks_file + "'");
+      if (!in)
+        return InvalidArgumentError("auth.issuers: cannot read jwks_file '" + i.jwks_file + "'");
       std::stringstream ss;
       ss << in.rdbuf();
       t.jwks_json = ss.str();
@@ -61,11 +63,13 @@ StatusOr<std::unique_ptr<JwtAuthenticator>> JwtAuthenticator::Create(const confi
   ac.jwks_min_refresh_interval_seconds = config.auth.jwks_min_refresh_s;
   std::unique_ptr<JwtAuthenticator> a(new JwtAuthenticator());
   a->fetcher_ = std::make_unique<HttpJwksFetcher>(config.fhir.verify_tls, config.fhir.ca_file);
-  CDS_ASSIGN_OR_RETURN(a->verifier_, auth::JwtVerifier::Create(std::move(ac), clock, a->fetcher_.get()));
+  CDS_ASSIGN_OR_RETURN(a->verifier_,
+                       auth::JwtVerifier::Create(std::move(ac), clock, a->fetcher_.get()));
   return a;
 }
 
-Status JwtAuthenticator::Authenticate(std::string_view authorization_header, std::string_view audience) {
+Status JwtAuthenticator::Authenticate(std::string_view authorization_header,
+                                      std::string_view audience) {
   auto caller = verifier_->Verify(authorization_header, audience);
   if (!caller.ok()) return caller.status();
   CDS_LOG(kDebug, "caller_authenticated").Field("iss", caller->iss).Field("jti", caller->jti);

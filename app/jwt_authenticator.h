@@ -5,11 +5,13 @@
 #include <memory>
 #include <string>
 
-#include "app/http_server.h"
+#include "base/clock.h"
+
 #include "auth/jwks_fetcher.h"
 #include "auth/verifier.h"
-#include "base/clock.h"
 #include "config/server_config.h"
+
+#include "app/http_server.h"
 
 namespace cds::app {
 
@@ -17,7 +19,8 @@ namespace cds::app {
 // redirects. The verifier only ever asks for allow-listed URLs.
 class HttpJwksFetcher final : public auth::JwksFetcher {
  public:
-  explicit HttpJwksFetcher(bool verify_tls, std::string ca_file) : verify_tls_(verify_tls), ca_file_(std::move(ca_file)) {}
+  explicit HttpJwksFetcher(bool verify_tls, std::string ca_file)
+      : verify_tls_(verify_tls), ca_file_(std::move(ca_file)) {}
   StatusOr<std::string> Fetch(const std::string& url) override;
 
  private:
@@ -28,7 +31,8 @@ class HttpJwksFetcher final : public auth::JwksFetcher {
 class JwtAuthenticator final : public CallerAuthenticator {
  public:
   // Reads each issuer's jwks_file; errors name the file.
-  static StatusOr<std::unique_ptr<JwtAuthenticator>> Create(const config::ServerConfig& config, const Clock& clock);
+  static StatusOr<std::unique_ptr<JwtAuthenticator>> Create(const config::ServerConfig& config,
+                                                            const Clock& clock);
   Status Authenticate(std::string_view authorization_header, std::string_view audience) override;
 
  private:

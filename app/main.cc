@@ -1,11 +1,13 @@
 // cds-hooks-server: composition root. Parses the command line, loads and validates the
 // configuration, builds the service and runs the requested command.
-#include <signal.h>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
+
+#include "base/log.h"
+
+#include "fhir/datetime.h"
 
 #include "app/cds_hooks_service.h"
 #include "app/cli.h"
@@ -13,8 +15,7 @@
 #include "app/rules_doc.h"
 #include "app/runtime.h"
 #include "app/settings.h"
-#include "base/log.h"
-#include "fhir/datetime.h"
+#include <signal.h>
 
 namespace cds::app {
 namespace {
@@ -60,7 +61,8 @@ int RunCheckConfig(const CommandLine& cl) {
   auto registry = LoadRegistry(ConfigDirFor(cl));
   if (!registry.ok()) return Fail(registry.status());
   std::cout << "configuration OK: knowledge " << (*registry)->knowledge().version << ", "
-            << (*registry)->services().size() << " services, " << (*registry)->rules().size() << " rules\n";
+            << (*registry)->services().size() << " services, " << (*registry)->rules().size()
+            << " rules\n";
   return 0;
 }
 
@@ -76,12 +78,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   switch (cl->command) {
-    case Command::kHelp: std::cout << HelpText(); return 0;
-    case Command::kVersion: std::cout << "cds-hooks-server " << CDS_VERSION << "\n"; return 0;
-    case Command::kEval: return RunEval(*cl);
-    case Command::kRules: return RunRules(*cl);
-    case Command::kCheckConfig: return RunCheckConfig(*cl);
-    case Command::kServe: return Serve(*cl);
+    case Command::kHelp:
+      std::cout << HelpText();
+      return 0;
+    case Command::kVersion:
+      std::cout << "cds-hooks-server " << CDS_VERSION << "\n";
+      return 0;
+    case Command::kEval:
+      return RunEval(*cl);
+    case Command::kRules:
+      return RunRules(*cl);
+    case Command::kCheckConfig:
+      return RunCheckConfig(*cl);
+    case Command::kServe:
+      return Serve(*cl);
   }
   return 2;
 }

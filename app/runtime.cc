@@ -1,21 +1,22 @@
 #include "app/runtime.h"
 
-#include <signal.h>
-
 #include <iostream>
 #include <thread>
+
+#include "base/log.h"
+
+#include "fhir/http_fhir_client.h"
 
 #include "app/http_server.h"
 #include "app/jwt_authenticator.h"
 #include "app/settings.h"
-#include "base/log.h"
-#include "fhir/http_fhir_client.h"
+#include <signal.h>
 
 namespace cds::app {
 
 StatusOr<std::unique_ptr<CdsHooksService>> CreateService(const config::ServerConfig& settings,
-                                                         const std::string& config_dir, const Clock& clock,
-                                                         bool record_cards) {
+                                                         const std::string& config_dir,
+                                                         const Clock& clock, bool record_cards) {
   std::unique_ptr<fhir::FhirClient> client;
   if (!settings.fhir.allowed_servers.empty()) {
     fhir::HttpFhirClientOptions o;
@@ -67,10 +68,12 @@ int Serve(const CommandLine& cl) {
     }
     auth = std::move(a).value();
   } else if (settings->auth.insecure_no_auth && !config::IsLoopbackHost(settings->listen_host)) {
-    CDS_LOG(kError, "insecure_no_auth").Field("listen", settings->listen_host)
+    CDS_LOG(kError, "insecure_no_auth")
+        .Field("listen", settings->listen_host)
         .Field("warning", "serving WITHOUT caller authentication on a non-loopback address");
   } else {
-    CDS_LOG(kWarn, "auth_disabled").Field("reason", "no trusted issuers configured; loopback development mode");
+    CDS_LOG(kWarn, "auth_disabled")
+        .Field("reason", "no trusted issuers configured; loopback development mode");
   }
   HttpServer server(**service, *settings, auth.get());
   auto port = server.Bind();
@@ -78,10 +81,15 @@ int Serve(const CommandLine& cl) {
     std::cerr << "cds-hooks-server: " << port.status().message() << "\n";
     return 2;
   }
-  CDS_LOG(kInfo, "listening").Field("address", settings->listen_host).Field("port", *port)
-      .Field("base_url", settings->BaseUrl()).Field("knowledge", (*service)->registry()->knowledge().version)
+  CDS_LOG(kInfo, "listening")
+      .Field("address", settings->listen_host)
+      .Field("port", *port)
+      .Field("base_url", settings->BaseUrl())
+      .Field("knowledge", (*service)->registry()->knowledge().version)
       .Field("services", (*service)->registry()->services().size())
-      .Field("fhir_servers_allowed", settings->fhir.allowed_servers.size()).Field("auth", auth != nullptr);
+      .Field("fhir_servers_allowed", settings->fhir.allowed_servers.size())
+      .Field("auth", auth != nullptr)
+      .Field("tls", settings->tls.enabled());
   std::thread signal_thread([&] {
     for (;;) {
       int sig = 0;

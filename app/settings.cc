@@ -31,7 +31,8 @@ StatusOr<config::ServerConfig> LoadSettings(const CommandLine& cl) {
   if (cl.public_base_url) c.public_base_url = *cl.public_base_url;
   if (cl.log_level) c.log_level = *cl.log_level;
   for (const std::string& url : cl.allow_fhir_servers) {
-    if (!ParseUrl(url)) return InvalidArgumentError("--allow-fhir-server: '" + url + "' is not an http(s) base URL");
+    if (!ParseUrl(url))
+      return InvalidArgumentError("--allow-fhir-server: '" + url + "' is not an http(s) base URL");
     c.fhir.allowed_servers.push_back(url);
   }
   if (cl.insecure_no_auth) c.auth.insecure_no_auth = true;

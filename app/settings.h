@@ -3,9 +3,11 @@
 
 #include <string>
 
-#include "app/cli.h"
 #include "base/status.h"
+
 #include "config/server_config.h"
+
+#include "app/cli.h"
 
 namespace cds::app {
 

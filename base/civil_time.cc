@@ -86,7 +86,12 @@ std::string CalendarSpan::ToString() const {
     if (!out.empty()) out += ' ';
     out += std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
   };
-  part(months, "month");
+  // Clinicians say "24 months" but "20 years", not "240 months".
+  if (months > 36 && months % 12 == 0) {
+    part(months / 12, "year");
+  } else {
+    part(months, "month");
+  }
   part(days, "day");
   return out.empty() ? "0 days" : out;
 }

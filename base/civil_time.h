@@ -45,7 +45,9 @@ struct CalendarSpan {
   int months = 0;
   int days = 0;
   // The first instant of the window: the start of the UTC day `span` before `now`.
-  EpochMillis Before(EpochMillis now) const { return StartOfDay(AddDays(AddMonths(now, -months), -days)); }
+  EpochMillis Before(EpochMillis now) const {
+    return StartOfDay(AddDays(AddMonths(now, -months), -days));
+  }
   std::string ToString() const;  // "12 months", "90 days", "1 month 2 days"
 };
 

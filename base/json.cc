@@ -1,17 +1,18 @@
 #include "base/json.h"
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <algorithm>
-#include <vector>
-
 namespace cds::json {
 namespace {
 
-enum class LimitHit { kNone, kDepth, kString, kValues };
+enum class LimitHit { kNone, kDepth, kString, kValues, kSurrogate, kInfinite };
 
 // Forwards SAX events to the Document while counting depth, string length and values.
 // Returning false stops the parser with kParseErrorTermination.
@@ -25,15 +26,24 @@ class LimitingHandler {
   bool Uint(unsigned u) { return Count() && doc_.Uint(u); }
   bool Int64(int64_t i) { return Count() && doc_.Int64(i); }
   bool Uint64(uint64_t u) { return Count() && doc_.Uint64(u); }
-  bool Double(double d) { return Count() && doc_.Double(d); }
+  // RapidJSON 1.1.0 reads some out-of-range numbers ("1000000000000000000000e290") as
+  // infinity instead of failing; JSON has no infinity, and Writer stops at one, so it
+  // would silently truncate any re-serialised output (found by tests/fuzz).
+  bool Double(double d) {
+    if (!std::isfinite(d)) {
+      hit_ = LimitHit::kInfinite;
+      return false;
+    }
+    return Count() && doc_.Double(d);
+  }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
     return Count() && doc_.RawNumber(s, n, copy);
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
-    return CheckString(n) && Count() && doc_.String(s, n, copy);
+    return CheckString(s, n) && Count() && doc_.String(s, n, copy);
   }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) {
-    return CheckString(n) && doc_.Key(s, n, copy);
+    return CheckString(s, n) && doc_.Key(s, n, copy);
   }
   bool StartObject() { return Enter() && doc_.StartObject(); }
   bool EndObject(rapidjson::SizeType n) {
@@ -56,10 +66,22 @@ class LimitingHandler {
     }
     return true;
   }
-  bool CheckString(rapidjson::SizeType n) {
+  bool CheckString(const char* s, rapidjson::SizeType n) {
     if (n > limits_.max_string_length) {
       hit_ = LimitHit::kString;
       return false;
+    }
+    // RapidJSON 1.1.0 validates raw UTF-8 but decodes a lone low-surrogate escape
+    // ("\udc00") into the invalid UTF-8 bytes ED B0 80. Any ED A0..BF in a decoded
+    // string is such a surrogate (raw ones were refused by validation): refuse it too, so
+    // every accepted string is valid UTF-8 (found by tests/fuzz, regressions/request/).
+    for (rapidjson::SizeType i = 0; i + 1 < n; ++i) {
+      auto lead = static_cast<unsigned char>(s[i]);
+      auto next = static_cast<unsigned char>(s[i + 1]);
+      if (lead == 0xED && next >= 0xA0) {
+        hit_ = LimitHit::kSurrogate;
+        return false;
+      }
     }
     return true;
   }
@@ -120,7 +142,11 @@ StatusOr<std::unique_ptr<Document>> ParseJson(std::string_view text, const JsonL
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
   LimitingHandler handler(*doc, limits);
   rapidjson::Reader reader;
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+  // Not kParseFullPrecisionFlag: in RapidJSON 1.1.0 it calls __builtin_clzll(0) on "0e308"
+  // (undefined behaviour; tests/fuzz regressions/prefetch_template/). The default parser may
+  // land an ulp off a 17-digit decimal, far below any clinical precision.
+  constexpr unsigned kFlags =
+      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   rapidjson::ParseResult result;
   auto generator = [&](Document&) {
     result = reader.Parse<kFlags>(is, handler);
@@ -139,12 +165,24 @@ StatusOr<std::unique_ptr<Document>> ParseJson(std::string_view text, const JsonL
       case LimitHit::kValues:
         return ResourceExhaustedError("JSON document has more than " +
                                       std::to_string(limits.max_values) + " values");
+      case LimitHit::kSurrogate:
+        return InvalidArgumentError("invalid JSON at byte " + std::to_string(result.Offset()) +
+                                    ": unpaired UTF-16 surrogate escape");
+      case LimitHit::kInfinite:
+        return InvalidArgumentError("invalid JSON at byte " + std::to_string(result.Offset()) +
+                                    ": number out of range");
       case LimitHit::kNone:
         break;
     }
     return InvalidArgumentError(std::string("invalid JSON at byte ") +
                                 std::to_string(result.Offset()) + ": " +
                                 rapidjson::GetParseError_En(result.Code()));
+  }
+  // RapidJSON reads a NUL byte as the end of input, so "{...}\0<anything>" would parse as
+  // "{...}": a raw NUL is never JSON, wherever it stands (found by tests/fuzz).
+  if (is.Tell() != text.size()) {
+    return InvalidArgumentError("invalid JSON at byte " + std::to_string(is.Tell()) +
+                                ": NUL byte outside a string");
   }
   if (limits.reject_duplicate_keys) {
     std::string_view dup;
@@ -203,13 +241,19 @@ const Value* GetArray(const Value& obj, std::string_view key) {
 
 std::string_view TypeName(const Value& v) {
   switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+      return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "boolean";
-    case rapidjson::kObjectType: return "object";
-    case rapidjson::kArrayType: return "array";
-    case rapidjson::kStringType: return "string";
-    case rapidjson::kNumberType: return "number";
+    case rapidjson::kTrueType:
+      return "boolean";
+    case rapidjson::kObjectType:
+      return "object";
+    case rapidjson::kArrayType:
+      return "array";
+    case rapidjson::kStringType:
+      return "string";
+    case rapidjson::kNumberType:
+      return "number";
   }
   return "unknown";
 }

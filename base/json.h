@@ -10,13 +10,13 @@
 // hostile body is refused before it is fully materialised.
 #pragma once
 
-#include <rapidjson/document.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <rapidjson/document.h>
 
 #include "base/status.h"
 
@@ -26,10 +26,10 @@ using Value = rapidjson::Value;
 using Document = rapidjson::Document;
 
 struct JsonLimits {
-  size_t max_depth = 64;                // nested arrays/objects
-  size_t max_string_length = 1 << 20;   // bytes in one string or key
-  size_t max_values = 4'000'000;        // scalars + containers in the whole document
-  bool reject_duplicate_keys = true;    // {"a":1,"a":2} is refused, not first-wins
+  size_t max_depth = 64;               // nested arrays/objects
+  size_t max_string_length = 1 << 20;  // bytes in one string or key
+  size_t max_values = 4'000'000;       // scalars + containers in the whole document
+  bool reject_duplicate_keys = true;   // {"a":1,"a":2} is refused, not first-wins
 };
 
 // Parses `text` into a Document. Errors are kInvalidArgument with the byte offset, except

@@ -20,16 +20,16 @@ namespace cds {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,     // the caller sent something malformed (HTTP 400)
-  kNotFound,            // no such service, card or resource (HTTP 404)
-  kFailedPrecondition,  // data a rule needs cannot be obtained (HTTP 412)
-  kUnauthenticated,     // missing or invalid caller credentials (HTTP 401)
-  kPermissionDenied,    // caller known but not allowed (HTTP 403)
-  kResourceExhausted,   // a configured limit was exceeded (HTTP 413 / 503)
+  kInvalidArgument,       // the caller sent something malformed (HTTP 400)
+  kNotFound,              // no such service, card or resource (HTTP 404)
+  kFailedPrecondition,    // data a rule needs cannot be obtained (HTTP 412)
+  kUnauthenticated,       // missing or invalid caller credentials (HTTP 401)
+  kPermissionDenied,      // caller known but not allowed (HTTP 403)
+  kResourceExhausted,     // a configured limit was exceeded (HTTP 413 / 503)
   kUnsupportedMediaType,  // body is not JSON (HTTP 415); not in abseil, kept explicit
-  kUnavailable,         // a dependency (FHIR server) could not be reached
-  kDeadlineExceeded,    // a deadline passed before the work finished
-  kInternal,            // a bug; never shown to callers with its text
+  kUnavailable,           // a dependency (FHIR server) could not be reached
+  kDeadlineExceeded,      // a deadline passed before the work finished
+  kInternal,              // a bug; never shown to callers with its text
 };
 
 std::string_view StatusCodeName(StatusCode code);

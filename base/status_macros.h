@@ -7,9 +7,9 @@
 #define CDS_STATUS_CONCAT_(a, b) CDS_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function if `expr` is not OK.
-#define CDS_RETURN_IF_ERROR(expr)             \
-  do {                                        \
-    ::cds::Status cds_status_ = (expr);       \
+#define CDS_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::cds::Status cds_status_ = (expr);        \
     if (!cds_status_.ok()) return cds_status_; \
   } while (0)
 

@@ -1,9 +1,9 @@
 #include "base/uuid.h"
 
-#include <sys/random.h>
-
 #include <cstdint>
 #include <cstdlib>
+
+#include <sys/random.h>
 
 namespace cds {
 

@@ -5,8 +5,24 @@
 namespace cds::cards {
 namespace {
 
+// An http(s) URL with a host, and no spaces or control characters.
 bool IsAbsoluteUrl(std::string_view u) {
-  return u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0;
+  size_t rest = u.rfind("https://", 0) == 0 ? 8 : u.rfind("http://", 0) == 0 ? 7 : 0;
+  if (rest == 0 || rest >= u.size() || u[rest] == '/') return false;
+  for (char c : u) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  }
+  return true;
+}
+
+// At most `max_chars` code points of `s`, never ending inside a multibyte character.
+std::string PrefixChars(const std::string& s, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == max_chars)
+      return s.substr(0, i);
+  }
+  return s;
 }
 
 bool IsJsonObject(const std::string& text) {
@@ -18,7 +34,8 @@ bool IsJsonObject(const std::string& text) {
 Status ValidateCoding(const Coding& c, bool display_required, const std::string& where) {
   if (c.system.empty()) return InvalidArgumentError(where + ".system is required");
   if (c.code.empty()) return InvalidArgumentError(where + ".code is required");
-  if (display_required && c.display.empty()) return InvalidArgumentError(where + ".display is required");
+  if (display_required && c.display.empty())
+    return InvalidArgumentError(where + ".display is required");
   return OkStatus();
 }
 
@@ -47,9 +64,12 @@ Status ValidateSuggestions(const Card& card) {
 
 std::string_view IndicatorName(Indicator i) {
   switch (i) {
-    case Indicator::kInfo: return "info";
-    case Indicator::kWarning: return "warning";
-    case Indicator::kCritical: return "critical";
+    case Indicator::kInfo:
+      return "info";
+    case Indicator::kWarning:
+      return "warning";
+    case Indicator::kCritical:
+      return "critical";
   }
   return "info";
 }
@@ -66,9 +86,12 @@ bool ParseIndicator(std::string_view name, Indicator* out) {
 
 std::string_view ActionTypeName(ActionType t) {
   switch (t) {
-    case ActionType::kCreate: return "create";
-    case ActionType::kUpdate: return "update";
-    case ActionType::kDelete: return "delete";
+    case ActionType::kCreate:
+      return "create";
+    case ActionType::kUpdate:
+      return "update";
+    case ActionType::kDelete:
+      return "delete";
   }
   return "create";
 }
@@ -108,6 +131,9 @@ Status Validate(const Card& card) {
   if (!card.source.url.empty() && !IsAbsoluteUrl(card.source.url)) {
     return InvalidArgumentError("card.source.url must be absolute");
   }
+  if (!card.source.icon.empty() && !IsAbsoluteUrl(card.source.icon)) {
+    return InvalidArgumentError("card.source.icon must be absolute");
+  }
   if (card.source.topic) {
     Status s = ValidateCoding(*card.source.topic, false, "card.source.topic");
     if (!s.ok()) return s;
@@ -130,7 +156,7 @@ Status Validate(const Card& card) {
 Status Validate(const Response& response) {
   for (const Card& c : response.cards) {
     Status s = Validate(c);
-    if (!s.ok()) return s.WithContext("card '" + c.summary.substr(0, 40) + "'");
+    if (!s.ok()) return s.WithContext("card '" + PrefixChars(c.summary, 40) + "'");
   }
   for (const Action& a : response.system_actions) {
     Status s = Validate(a);

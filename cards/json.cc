@@ -91,7 +91,10 @@ void WriteCard(Writer& w, const Card& c) {
     for (const Suggestion& s : c.suggestions) WriteSuggestion(w, s);
     w.EndArray();
   }
-  if (c.selection_behavior) Str(w, "selectionBehavior", SelectionBehaviorName(*c.selection_behavior));
+  if (c.selection_behavior &&
+      !c.suggestions.empty()) {  // it describes the suggestions: none, no value
+    Str(w, "selectionBehavior", SelectionBehaviorName(*c.selection_behavior));
+  }
   if (!c.override_reasons.empty()) {
     w.Key("overrideReasons");
     w.StartArray();

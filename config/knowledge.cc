@@ -26,7 +26,8 @@ std::vector<fs::path> JsonFilesIn(const fs::path& dir) {
 }
 
 Status LoadMeta(const fs::path& dir, Knowledge* k) {
-  CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile((dir / "meta.json").string(), "knowledge/meta.json"));
+  CDS_ASSIGN_OR_RETURN(JsonFile f,
+                       ReadJsonFile((dir / "meta.json").string(), "knowledge/meta.json"));
   Node root = f.Root();
   CDS_RETURN_IF_ERROR(root.CheckKnownKeys(
       {"version", "publisher", "rule_system", "override_system", "systems", "unavailable_card"}));
@@ -46,9 +47,48 @@ Status LoadMeta(const fs::path& dir, Knowledge* k) {
   return OkStatus();
 }
 
+// Includes must exist and must not form a cycle. A depth-first walk that tracks the
+// current path: a value set reached along two paths (A includes B and C, both include D)
+// is not a cycle; one reached again on its own path is.
+Status CheckIncludes(const Knowledge& k) {
+  struct Frame {
+    const ValueSet* vs;
+    size_t next;
+  };
+  std::set<std::string> done;  // fully walked: no cycle below
+  for (const auto& [name, root] : k.value_sets) {
+    std::vector<Frame> path{{&root, 0}};
+    std::set<std::string> on_path{name};
+    while (!path.empty()) {
+      Frame& top = path.back();
+      if (top.next == top.vs->includes.size()) {
+        on_path.erase(top.vs->name);
+        done.insert(top.vs->name);
+        path.pop_back();
+        continue;
+      }
+      const std::string& inc = top.vs->includes[top.next++];
+      const ValueSet* other = k.FindValueSet(inc);
+      if (other == nullptr) {
+        return InvalidArgumentError("knowledge/valuesets: '" + top.vs->name +
+                                    "' includes unknown value set '" + inc + "'");
+      }
+      if (on_path.count(inc)) {
+        return InvalidArgumentError("knowledge/valuesets: '" + name + "' includes '" + inc +
+                                    "' in a cycle");
+      }
+      if (done.count(inc)) continue;
+      on_path.insert(inc);
+      path.push_back({other, 0});  // invalidates `top`; not used after
+    }
+  }
+  return OkStatus();
+}
+
 Status LoadValueSets(const fs::path& dir, Knowledge* k) {
   for (const fs::path& p : JsonFilesIn(dir / "valuesets")) {
-    CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile(p.string(), "knowledge/valuesets/" + p.filename().string()));
+    CDS_ASSIGN_OR_RETURN(JsonFile f,
+                         ReadJsonFile(p.string(), "knowledge/valuesets/" + p.filename().string()));
     for (auto& [name, node] : f.Root().Members()) {
       CDS_RETURN_IF_ERROR(node.CheckKnownKeys({"description", "codes", "prefixes", "includes"}));
       if (k->value_sets.count(name)) return node.Error("value set '" + name + "' is defined twice");
@@ -72,29 +112,13 @@ Status LoadValueSets(const fs::path& dir, Knowledge* k) {
       k->value_sets.emplace(name, std::move(vs));
     }
   }
-  // Includes must exist and must not form a cycle.
-  for (const auto& [name, vs] : k->value_sets) {
-    std::vector<std::string> stack = vs.includes;
-    std::set<std::string> seen{name};
-    while (!stack.empty()) {
-      std::string inc = stack.back();
-      stack.pop_back();
-      const ValueSet* other = k->FindValueSet(inc);
-      if (other == nullptr) {
-        return InvalidArgumentError("knowledge/valuesets: '" + name + "' includes unknown value set '" + inc + "'");
-      }
-      if (!seen.insert(inc).second) {
-        return InvalidArgumentError("knowledge/valuesets: '" + name + "' includes '" + inc + "' in a cycle");
-      }
-      stack.insert(stack.end(), other->includes.begin(), other->includes.end());
-    }
-  }
-  return OkStatus();
+  return CheckIncludes(*k);
 }
 
 Status LoadCitations(const fs::path& dir, Knowledge* k) {
   for (const fs::path& p : JsonFilesIn(dir / "citations")) {
-    CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile(p.string(), "knowledge/citations/" + p.filename().string()));
+    CDS_ASSIGN_OR_RETURN(JsonFile f,
+                         ReadJsonFile(p.string(), "knowledge/citations/" + p.filename().string()));
     CDS_RETURN_IF_ERROR(LoadCitationFile(f, k));
   }
   return OkStatus();
@@ -108,8 +132,10 @@ Status LoadCitationFile(const JsonFile& f, Knowledge* k) {
     CDS_ASSIGN_OR_RETURN(c.label, node.String("label"));
     CDS_ASSIGN_OR_RETURN(c.url, node.StringOr("url", ""));
     CDS_ASSIGN_OR_RETURN(c.reference, node.String("reference"));
-    if (!c.url.empty() && c.url.rfind("https://", 0) != 0) return node.ErrorAt("url", "must be an https URL");
-    if (!k->citations.emplace(id, std::move(c)).second) return node.Error("citation '" + id + "' is defined twice");
+    if (!c.url.empty() && c.url.rfind("https://", 0) != 0)
+      return node.ErrorAt("url", "must be an https URL");
+    if (!k->citations.emplace(id, std::move(c)).second)
+      return node.Error("citation '" + id + "' is defined twice");
   }
   return OkStatus();
 }
@@ -127,9 +153,15 @@ StatusOr<std::string> ExpandQuery(const Node& n, const std::string& query, const
     std::string macro = query.substr(start + 2, end - start - 2);
     if (macro.rfind("codes:", 0) != 0) return n.ErrorAt("query", "unknown macro ${" + macro + "}");
     std::string name = macro.substr(6);
-    if (k.FindValueSet(name) == nullptr) return n.ErrorAt("query", "unknown value set '" + name + "'");
+    if (k.FindValueSet(name) == nullptr)
+      return n.ErrorAt("query", "unknown value set '" + name + "'");
+    std::vector<CodeEntry> codes = k.ExpandCodes(name);
+    if (codes.empty()) {  // "code=" is ignored by FHIR servers: the query would fetch everything
+      return n.ErrorAt(
+          "query", "value set '" + name + "' has no codes to list (prefixes cannot be queried)");
+    }
     bool first = true;
-    for (const CodeEntry& c : k.ExpandCodes(name)) {
+    for (const CodeEntry& c : codes) {
       if (!first) out += ',';
       first = false;
       out += c.system + "|" + c.code;
@@ -142,7 +174,8 @@ StatusOr<std::string> ExpandQuery(const Node& n, const std::string& query, const
 
 Status LoadPrefetch(const fs::path& dir, Knowledge* k) {
   for (const fs::path& p : JsonFilesIn(dir / "prefetch")) {
-    CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile(p.string(), "knowledge/prefetch/" + p.filename().string()));
+    CDS_ASSIGN_OR_RETURN(JsonFile f,
+                         ReadJsonFile(p.string(), "knowledge/prefetch/" + p.filename().string()));
     CDS_RETURN_IF_ERROR(LoadPrefetchFile(f, k));
   }
   return OkStatus();
@@ -156,7 +189,8 @@ Status LoadPrefetchFile(const JsonFile& f, Knowledge* k) {
     CDS_ASSIGN_OR_RETURN(std::string raw, node.String("query"));
     CDS_ASSIGN_OR_RETURN(d.query, ExpandQuery(node, raw, *k));
     CDS_ASSIGN_OR_RETURN(d.description, node.String("description"));
-    if (!k->prefetch.emplace(key, std::move(d)).second) return node.Error("prefetch key '" + key + "' is defined twice");
+    if (!k->prefetch.emplace(key, std::move(d)).second)
+      return node.Error("prefetch key '" + key + "' is defined twice");
   }
   return OkStatus();
 }
@@ -168,7 +202,8 @@ Status LoadRules(const fs::path& dir, Knowledge* k) {
     Node root = f.Root();
     CDS_RETURN_IF_ERROR(root.ExpectObject());
     CDS_ASSIGN_OR_RETURN(std::string id, root.String("id"));
-    if (id != p.stem().string()) return root.ErrorAt("id", "must equal the file name ('" + p.stem().string() + "')");
+    if (id != p.stem().string())
+      return root.ErrorAt("id", "must equal the file name ('" + p.stem().string() + "')");
     k->rule_files.emplace(id, std::move(f));
   }
   return OkStatus();
@@ -177,7 +212,8 @@ Status LoadRules(const fs::path& dir, Knowledge* k) {
 Status LoadServices(const fs::path& dir, Knowledge* k) {
   std::set<std::string> ids;
   for (const fs::path& p : JsonFilesIn(dir / "services")) {
-    CDS_ASSIGN_OR_RETURN(JsonFile f, ReadJsonFile(p.string(), "knowledge/services/" + p.filename().string()));
+    CDS_ASSIGN_OR_RETURN(JsonFile f,
+                         ReadJsonFile(p.string(), "knowledge/services/" + p.filename().string()));
     CDS_RETURN_IF_ERROR(LoadServiceFile(f, k, ids));
   }
   return OkStatus();
@@ -186,7 +222,8 @@ Status LoadServices(const fs::path& dir, Knowledge* k) {
 Status LoadServiceFile(const JsonFile& f, Knowledge* k, std::set<std::string>& ids) {
   CDS_ASSIGN_OR_RETURN(auto services, f.Root().Array("services"));
   for (const Node& n : services) {
-    CDS_RETURN_IF_ERROR(n.CheckKnownKeys({"id", "hook", "title", "description", "usageRequirements", "rules"}));
+    CDS_RETURN_IF_ERROR(
+        n.CheckKnownKeys({"id", "hook", "title", "description", "usageRequirements", "rules"}));
     ServiceDef s;
     CDS_ASSIGN_OR_RETURN(s.id, n.String("id"));
     CDS_ASSIGN_OR_RETURN(s.hook, n.String("hook"));
@@ -201,7 +238,8 @@ Status LoadServiceFile(const JsonFile& f, Knowledge* k, std::set<std::string>& i
     }
     if (!ids.insert(s.id).second) return n.ErrorAt("id", "service '" + s.id + "' is defined twice");
     for (const std::string& r : s.rules) {
-      if (!k->rule_files.count(r)) return n.ErrorAt("rules", "unknown rule '" + r + "' (no knowledge/rules/" + r + ".json)");
+      if (!k->rule_files.count(r))
+        return n.ErrorAt("rules", "unknown rule '" + r + "' (no knowledge/rules/" + r + ".json)");
     }
     k->services.push_back(std::move(s));
   }
@@ -252,12 +290,14 @@ const Citation* Knowledge::FindCitation(const std::string& id) const {
 
 std::string Knowledge::ResolveSystem(const std::string& s) const {
   if (auto it = system_aliases.find(s); it != system_aliases.end()) return it->second;
-  if (s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("urn:", 0) == 0) return s;
+  if (s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("urn:", 0) == 0)
+    return s;
   return "";
 }
 
 StatusOr<CodeEntry> ParseCodeEntry(const Node& n, const Knowledge& k) {
-  CDS_RETURN_IF_ERROR(n.CheckKnownKeys({"system", "code", "prefix", "display", "source", "verified", "note"}));
+  CDS_RETURN_IF_ERROR(
+      n.CheckKnownKeys({"system", "code", "prefix", "display", "source", "verified", "note"}));
   CodeEntry e;
   CDS_ASSIGN_OR_RETURN(std::string system, n.String("system"));
   e.system = k.ResolveSystem(system);
@@ -275,7 +315,8 @@ StatusOr<CodeEntry> ParseCodeEntry(const Node& n, const Knowledge& k) {
 StatusOr<std::shared_ptr<const Knowledge>> LoadKnowledge(const std::string& dir_text) {
   fs::path dir(dir_text);
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return InvalidArgumentError("knowledge directory '" + dir_text + "' not found");
+  if (!fs::is_directory(dir, ec))
+    return InvalidArgumentError("knowledge directory '" + dir_text + "' not found");
   auto k = std::make_shared<Knowledge>();
   CDS_RETURN_IF_ERROR(LoadMeta(dir, k.get()));
   CDS_RETURN_IF_ERROR(LoadValueSets(dir, k.get()));

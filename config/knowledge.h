@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+
 #include "config/node.h"
 
 namespace cds::config {
@@ -37,14 +38,14 @@ struct ValueSet {
   std::string name;
   std::string description;
   std::vector<CodeEntry> codes;
-  std::vector<CodeEntry> prefixes;  // hierarchical matches (ATC "N02A")
+  std::vector<CodeEntry> prefixes;    // hierarchical matches (ATC "N02A")
   std::vector<std::string> includes;  // other value sets merged in
 };
 
 struct Citation {
   std::string id;
-  std::string label;  // shown as card.source.label
-  std::string url;    // only where certain; may be empty
+  std::string label;      // shown as card.source.label
+  std::string url;        // only where certain; may be empty
   std::string reference;  // full bibliographic text for docs/rules.md
 };
 
@@ -66,8 +67,8 @@ struct ServiceDef {
 class Knowledge {
  public:
   std::string version;
-  std::string publisher;       // e.g. "Neuropathy CDS"
-  std::string rule_system;     // source.topic.system of every card
+  std::string publisher;        // e.g. "Neuropathy CDS"
+  std::string rule_system;      // source.topic.system of every card
   std::string override_system;  // system of override-reason codings
   // The card shown when checks could not run because data was unavailable (only when
   // other cards are returned, or with on_data_unavailable = "card").

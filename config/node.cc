@@ -6,9 +6,7 @@
 
 namespace cds::config {
 
-std::string Node::ChildPath(std::string_view key) const {
-  return path_ + "." + std::string(key);
-}
+std::string Node::ChildPath(std::string_view key) const { return path_ + "." + std::string(key); }
 
 Status Node::Error(std::string_view message) const {
   return InvalidArgumentError(file_ + ": " + path_ + ": " + std::string(message));
@@ -124,7 +122,8 @@ StatusOr<std::vector<std::string>> Node::StringList(std::string_view key) const 
   for (rapidjson::SizeType i = 0; i < c->Size(); ++i) {
     const json::Value& e = (*c)[i];
     if (!e.IsString() || e.GetStringLength() == 0) {
-      return ErrorAt(std::string(key) + "[" + std::to_string(i) + "]", "must be a non-empty string");
+      return ErrorAt(std::string(key) + "[" + std::to_string(i) + "]",
+                     "must be a non-empty string");
     }
     out.emplace_back(json::AsStringView(e));
   }
@@ -164,7 +163,8 @@ StatusOr<CalendarSpan> ParseSpan(std::string_view text) {
     int n = 0;
     auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
     if (ec != std::errc() || n < 0 || n > 1200) {
-      return InvalidArgumentError("'" + std::string(text) + "' is not a duration like 12mo, 90d, 2w or 5y");
+      return InvalidArgumentError("'" + std::string(text) +
+                                  "' is not a duration like 12mo, 90d, 2w or 5y");
     }
     rest.remove_prefix(static_cast<size_t>(ptr - rest.data()));
     if (rest.rfind("mo", 0) == 0) {
@@ -180,7 +180,8 @@ StatusOr<CalendarSpan> ParseSpan(std::string_view text) {
       span.days += n;
       rest.remove_prefix(1);
     } else {
-      return InvalidArgumentError("'" + std::string(text) + "' is not a duration like 12mo, 90d, 2w or 5y");
+      return InvalidArgumentError("'" + std::string(text) +
+                                  "' is not a duration like 12mo, 90d, 2w or 5y");
     }
   }
   return span;

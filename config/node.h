@@ -39,7 +39,7 @@ class Node {
   std::optional<Node> OptionalChild(std::string_view key) const;
   StatusOr<std::vector<Node>> Array(std::string_view key) const;  // required array
   StatusOr<std::vector<Node>> OptionalArray(std::string_view key) const;
-  std::vector<Node> Elements() const;                     // this node's array elements
+  std::vector<Node> Elements() const;                         // this node's array elements
   std::vector<std::pair<std::string, Node>> Members() const;  // this node's object members
 
   StatusOr<std::string> String(std::string_view key) const;  // required, non-empty
@@ -49,7 +49,7 @@ class Node {
   StatusOr<int64_t> Int(std::string_view key) const;
   StatusOr<int64_t> IntOr(std::string_view key, int64_t fallback) const;
   StatusOr<bool> BoolOr(std::string_view key, bool fallback) const;
-  StatusOr<std::vector<std::string>> StringList(std::string_view key) const;  // required
+  StatusOr<std::vector<std::string>> StringList(std::string_view key) const;    // required
   StatusOr<std::vector<std::string>> StringListOr(std::string_view key) const;  // absent -> {}
   // A calendar span written "12mo", "90d", "2w", "5y" or "1y6mo".
   StatusOr<CalendarSpan> Span(std::string_view key) const;

@@ -11,6 +11,7 @@
 
 #include "base/json.h"
 #include "base/status.h"
+
 #include "config/node.h"
 
 namespace cds::config {
@@ -22,19 +23,21 @@ enum class DataUnavailablePolicy { kFail, kCard };
 
 struct LimitsConfig {
   size_t max_body_bytes = 8u << 20;
-  json::JsonLimits json;       // depth, string length, value count
+  json::JsonLimits json;          // depth, string length, value count
   size_t max_resources = 50'000;  // FHIR resources across context and prefetch
   int read_timeout_ms = 5'000;    // per read on a connection
   int write_timeout_ms = 5'000;
   int request_timeout_ms = 15'000;  // whole request (headers + body): stops slowloris
   int keep_alive_timeout_s = 5;
   int keep_alive_max_requests = 100;
-  int max_connections = 256;        // beyond this, new connections get 503
+  int max_connections = 256;            // beyond this, new connections get 503
+  size_t max_header_bytes = 32 * 1024;  // request line + header fields; beyond: 431
+  size_t max_header_lines = 100;        // header fields; beyond: 431
 };
 
 struct FhirConfig {
   std::vector<std::string> allowed_servers;  // base URLs; empty: never call a FHIR server
-  int deadline_ms = 2'500;    // all fetches for one hook call
+  int deadline_ms = 2'500;                   // all fetches for one hook call
   int connect_timeout_ms = 1'000;
   int max_pages = 10;
   size_t max_response_bytes = 16u << 20;

@@ -4,7 +4,8 @@
 
 namespace cds::config {
 
-StatusOr<TextTemplate> TextTemplate::Parse(std::string_view text, const std::vector<std::string>& allowed) {
+StatusOr<TextTemplate> TextTemplate::Parse(std::string_view text,
+                                           const std::vector<std::string>& allowed) {
   TextTemplate t;
   t.source_ = std::string(text);
   std::string literal;
@@ -23,8 +24,8 @@ StatusOr<TextTemplate> TextTemplate::Parse(std::string_view text, const std::vec
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         std::string known;
         for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + ("{" + a + "}");
-        return InvalidArgumentError("unknown placeholder {" + name + "}; this rule provides: " +
-                                    (known.empty() ? "none" : known));
+        return InvalidArgumentError("unknown placeholder {" + name +
+                                    "}; this rule provides: " + (known.empty() ? "none" : known));
       }
       if (!literal.empty()) t.pieces_.push_back({false, std::move(literal)});
       literal.clear();
@@ -52,7 +53,8 @@ std::string TextTemplate::Render(const Values& values) const {
   return out;
 }
 
-StatusOr<TextTemplate> ParseTemplate(const Node& n, std::string_view key, const std::vector<std::string>& allowed) {
+StatusOr<TextTemplate> ParseTemplate(const Node& n, std::string_view key,
+                                     const std::vector<std::string>& allowed) {
   auto text = n.String(key);
   if (!text.ok()) return text.status();
   auto t = TextTemplate::Parse(*text, allowed);
@@ -60,7 +62,8 @@ StatusOr<TextTemplate> ParseTemplate(const Node& n, std::string_view key, const 
   return t;
 }
 
-StatusOr<TextTemplate> ParseTemplateOr(const Node& n, std::string_view key, const std::vector<std::string>& allowed) {
+StatusOr<TextTemplate> ParseTemplateOr(const Node& n, std::string_view key,
+                                       const std::vector<std::string>& allowed) {
   if (!n.Has(key)) return TextTemplate{};
   return ParseTemplate(n, key, allowed);
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+
 #include "config/node.h"
 
 namespace cds::config {

@@ -36,7 +36,8 @@ void CodeSet::Add(std::string_view system, std::string_view code) {
 
 void CodeSet::AddPrefix(std::string_view system, std::string_view prefix) {
   auto it = prefixes_.find(system);
-  if (it == prefixes_.end()) it = prefixes_.emplace(std::string(system), std::vector<std::string>{}).first;
+  if (it == prefixes_.end())
+    it = prefixes_.emplace(std::string(system), std::vector<std::string>{}).first;
   it->second.emplace_back(prefix);
 }
 
@@ -50,7 +51,8 @@ void CodeSet::AddAll(const CodeSet& other) {
 }
 
 bool CodeSet::Contains(std::string_view system, std::string_view code) const {
-  if (auto it = codes_.find(system); it != codes_.end() && it->second.find(code) != it->second.end()) {
+  if (auto it = codes_.find(system);
+      it != codes_.end() && it->second.find(code) != it->second.end()) {
     return true;
   }
   if (auto it = prefixes_.find(system); it != prefixes_.end()) {

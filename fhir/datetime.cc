@@ -77,7 +77,7 @@ bool ParseTime(std::string_view s, size_t pos, int64_t* ms_utc) {
 StatusOr<FhirDateTime> ParseFhirDateTime(std::string_view s) {
   auto bad = [&] { return InvalidArgumentError("not a FHIR date/dateTime"); };
   size_t pos = 0;
-  int year, month = 1, day = 1;
+  int year = 0, month = 1, day = 1;
   if (!ReadDigits(s, &pos, 4, &year) || year < 1) return bad();
   FhirDateTime out;
   if (pos == s.size()) {
@@ -116,10 +116,14 @@ StatusOr<FhirDateTime> ParseFhirDateTime(std::string_view s) {
 std::string FhirDateTime::ToString() const {
   std::string d = FormatDate(begin);
   switch (precision) {
-    case DatePrecision::kYear: return d.substr(0, 4);
-    case DatePrecision::kMonth: return d.substr(0, 7);
-    case DatePrecision::kDay: return d;
-    case DatePrecision::kTime: return FormatDateTime(begin);
+    case DatePrecision::kYear:
+      return d.substr(0, 4);
+    case DatePrecision::kMonth:
+      return d.substr(0, 7);
+    case DatePrecision::kDay:
+      return d;
+    case DatePrecision::kTime:
+      return FormatDateTime(begin);
   }
   return d;
 }

@@ -13,13 +13,14 @@
 // Thread-safe: FetchAll may be called from many request threads at once.
 #pragma once
 
-#include <boost/asio/thread_pool.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "base/json.h"
+
 #include "fhir/fhir_client.h"
 
 namespace cds::fhir {

@@ -12,7 +12,8 @@ namespace {
 constexpr std::string_view kV2Interpretation = "http://terminology.hl7.org/CodeSystem/v2-0078";
 
 Qualitative FromSnomed(std::string_view code) {
-  if (code == "10828004" || code == "11214006" || code == "260373001") return Qualitative::kPositive;
+  if (code == "10828004" || code == "11214006" || code == "260373001")
+    return Qualitative::kPositive;
   if (code == "260385009" || code == "131194007" || code == "260415000") {
     return Qualitative::kNegative;
   }
@@ -35,7 +36,8 @@ Qualitative FromConcept(const json::Value& cc) {
   Qualitative result = Qualitative::kUnknown;
   ForEachCoding(cc, [&](const CodingView& c) {
     if (result != Qualitative::kUnknown) return;
-    if (c.system == kSnomed) result = FromSnomed(c.code);
+    if (c.system == kSnomed)
+      result = FromSnomed(c.code);
     else if (c.system == kV3Interpretation || c.system == kV2Interpretation) {
       result = FromInterpretationCode(c.code);
     }
@@ -50,10 +52,14 @@ Qualitative FromConcept(const json::Value& cc) {
 
 std::string_view QualitativeName(Qualitative q) {
   switch (q) {
-    case Qualitative::kPositive: return "positive";
-    case Qualitative::kNegative: return "negative";
-    case Qualitative::kIndeterminate: return "indeterminate";
-    case Qualitative::kUnknown: return "unknown";
+    case Qualitative::kPositive:
+      return "positive";
+    case Qualitative::kNegative:
+      return "negative";
+    case Qualitative::kIndeterminate:
+      return "indeterminate";
+    case Qualitative::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -68,8 +74,8 @@ Qualitative QualitativeFromText(std::string_view text) {
   auto last = t.find_last_not_of(" \t.");
   t = first == std::string::npos ? "" : t.substr(first, last - first + 1);
   static constexpr std::string_view kPositive[] = {"positive", "pos", "reactive", "detected"};
-  static constexpr std::string_view kNegative[] = {"negative", "neg",          "non reactive",
-                                                   "nonreactive", "not detected", "undetected",
+  static constexpr std::string_view kNegative[] = {"negative",     "neg",          "non reactive",
+                                                   "nonreactive",  "not detected", "undetected",
                                                    "none detected"};
   static constexpr std::string_view kIndeterminate[] = {"indeterminate", "equivocal",
                                                         "inconclusive", "borderline"};
@@ -117,8 +123,12 @@ Qualitative Observation::QualitativeResult() const {
 }
 
 std::string FormatNumber(double v) {
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof(buf), "%.6g", v);
+  // Clinicians read "1500000", not "1.5e+06"; tiny values keep %g's exponent.
+  if (std::string_view(buf).find('e') != std::string_view::npos && (v >= 1e6 || v <= -1e6)) {
+    std::snprintf(buf, sizeof(buf), "%.0f", v);
+  }
   return buf;
 }
 

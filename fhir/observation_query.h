@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/json.h"
+
 #include "fhir/coding.h"
 #include "fhir/condition.h"
 #include "fhir/observation.h"

@@ -50,6 +50,11 @@ const json::Value* ResourceIndex::Find(std::string_view type, std::string_view i
   return it == by_key_.end() ? nullptr : it->second;
 }
 
+const json::Value* ResourceIndex::FindByFullUrl(std::string_view url) const {
+  auto it = by_full_url_.find(url);
+  return it == by_full_url_.end() ? nullptr : it->second;
+}
+
 const json::Value* ResourceIndex::Resolve(const json::Value& from,
                                           std::string_view reference) const {
   if (reference.empty()) return nullptr;

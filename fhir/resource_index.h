@@ -28,6 +28,8 @@ class ResourceIndex {
   void AddBundle(const json::Value& bundle);
 
   const json::Value* Find(std::string_view type, std::string_view id) const;
+  // The Bundle entry whose fullUrl is exactly `url`, or nullptr.
+  const json::Value* FindByFullUrl(std::string_view url) const;
 
   // Resolves `reference` as written inside `from`: "#id" in from.contained, a fullUrl,
   // "Type/id", or an absolute URL ending in Type/id. nullptr when not in the request.

@@ -12,8 +12,8 @@ std::string EscapeMarkdown(std::string_view text) {
       out.push_back(' ');
       continue;
     }
-    if (c == '\\' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']' || c == '<' || c == '>' ||
-        c == '#' || c == '|') {
+    if (c == '\\' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']' || c == '<' ||
+        c == '>' || c == '#' || c == '|') {
       out.push_back('\\');
     }
     out.push_back(c);
@@ -24,7 +24,10 @@ std::string EscapeMarkdown(std::string_view text) {
 std::string Evidence::ToMarkdown() const {
   std::string line = "- ";
   if (!reference.empty()) {
-    line += "`" + reference + "`: ";
+    // The id is as the EHR wrote it: a backtick would end the code span early and let the
+    // rest of it render as Markdown, so such a reference is written as escaped text.
+    bool plain = reference.find_first_of("`\r\n") == std::string::npos;
+    line += (plain ? "`" + reference + "`" : EscapeMarkdown(reference)) + ": ";
   }
   line += EscapeMarkdown(text);
   if (when) line += " (" + when->ToString() + ")";

@@ -15,6 +15,7 @@
 #include "cards/card.h"
 #include "config/knowledge.h"
 #include "fhir/datetime.h"
+
 #include "hooks/rule_basics.h"
 
 namespace cds::hooks {
@@ -24,7 +25,7 @@ struct Evidence {
   std::string reference;  // "Observation/123"; "" for an absence ("No HBsAg on file")
   std::string text;       // "HBsAg negative"
   std::optional<fhir::FhirDateTime> when;
-  std::string note;       // "older than 12 months"
+  std::string note;  // "older than 12 months"
 
   std::string ToMarkdown() const;
 };

@@ -13,7 +13,8 @@ DraftOrders::DraftOrders(const CdsRequest& request) {
   bool sign = request.hook() == Hook::kOrderSign;
   fhir::Bundle(*request.draft_orders()).ForEachEntry([&](const json::Value& r, std::string_view) {
     std::string key = fhir::ResourceView(r).Key();
-    bool selected = sign || std::find(selections.begin(), selections.end(), key) != selections.end();
+    bool selected =
+        sign || std::find(selections.begin(), selections.end(), key) != selections.end();
     orders_.push_back(DraftOrder{&r, std::move(key), selected});
   });
 }

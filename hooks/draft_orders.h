@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/json.h"
+
 #include "hooks/request.h"
 
 namespace cds::hooks {

@@ -6,7 +6,9 @@
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "base/uuid.h"
+
 #include "fhir/reference.h"
+
 #include "hooks/card_maker.h"
 
 namespace cds::hooks {
@@ -18,8 +20,10 @@ void AddUnique(std::vector<std::string>& v, const std::string& s) {
   if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }
 
-// The info card listing checks that could not run (no patient data in it).
-cards::Card UnavailableCard(const config::Knowledge& k, const std::vector<std::string>& lines) {
+}  // namespace
+
+cards::Card ChecksNotCompletedCard(const config::Knowledge& k,
+                                   const std::vector<std::string>& lines) {
   cards::Card card;
   card.uuid = NewUuid();
   card.summary = TruncateChars(k.unavailable_summary, cards::kMaxSummaryChars);
@@ -31,14 +35,16 @@ cards::Card UnavailableCard(const config::Knowledge& k, const std::vector<std::s
   return card;
 }
 
-}  // namespace
-
 std::string_view OutcomeKindName(RuleOutcome::Kind kind) {
   switch (kind) {
-    case RuleOutcome::Kind::kNotApplicable: return "not_applicable";
-    case RuleOutcome::Kind::kFired: return "fired";
-    case RuleOutcome::Kind::kNeedsData: return "needs_data";
-    case RuleOutcome::Kind::kDataUnavailable: return "data_unavailable";
+    case RuleOutcome::Kind::kNotApplicable:
+      return "not_applicable";
+    case RuleOutcome::Kind::kFired:
+      return "fired";
+    case RuleOutcome::Kind::kNeedsData:
+      return "needs_data";
+    case RuleOutcome::Kind::kDataUnavailable:
+      return "data_unavailable";
   }
   return "unknown";
 }
@@ -46,13 +52,16 @@ std::string_view OutcomeKindName(RuleOutcome::Kind kind) {
 std::string Engine::CannotFetchReason(const CdsRequest& request) const {
   if (client_ == nullptr) return "this service is not configured to call FHIR servers";
   if (!request.fhir_server()) return "the request has no fhirServer";
-  if (!client_->IsAllowed(std::string(*request.fhir_server()))) return "the request's fhirServer is not on the allow-list";
-  if (!request.fhir_authorization() && !options_.fetch_without_token) return "the request has no fhirAuthorization";
+  if (!client_->IsAllowed(std::string(*request.fhir_server())))
+    return "the request's fhirServer is not on the allow-list";
+  if (!request.fhir_authorization() && !options_.fetch_without_token)
+    return "the request has no fhirAuthorization";
   return "";
 }
 
 size_t Engine::FetchNeeds(const CdsService& service, const CdsRequest& request,
-                          const std::vector<std::string>& needs, fhir::Deadline deadline, PatientData& data) const {
+                          const std::vector<std::string>& needs, fhir::Deadline deadline,
+                          PatientData& data) const {
   std::string cannot = CannotFetchReason(request);
   std::vector<std::string> keys, urls;
   std::vector<bool> reads;
@@ -88,7 +97,8 @@ size_t Engine::FetchNeeds(const CdsService& service, const CdsRequest& request,
   if (urls.empty()) return 0;
   fhir::FhirServerAccess access;
   access.base_url = std::string(*request.fhir_server());
-  if (request.fhir_authorization()) access.bearer_token = std::string(request.fhir_authorization()->access_token);
+  if (request.fhir_authorization())
+    access.bearer_token = std::string(request.fhir_authorization()->access_token);
   std::vector<fhir::FhirResponse> responses = client_->FetchAll(access, urls, deadline);
   for (size_t i = 0; i < keys.size(); ++i) {
     Status s = data.AddFetched(keys[i], std::move(responses[i]), reads[i]);
@@ -101,10 +111,13 @@ StatusOr<HookResult> Engine::Evaluate(const ServiceRegistry& registry, const Cds
                                       const CdsRequest& request) const {
   HookResult result;
   if (request.patient_id().empty()) {
-    CDS_LOG(kWarn, "no_patient_in_context").Field("hookInstance", request.hook_instance()).Field("service", service.id());
+    CDS_LOG(kWarn, "no_patient_in_context")
+        .Field("hookInstance", request.hook_instance())
+        .Field("service", service.id());
     return result;  // nothing patient-specific can be said; {"cards": []}
   }
-  fhir::Deadline deadline = SteadyClock::now() + std::chrono::milliseconds(options_.fhir_deadline_ms);
+  fhir::Deadline deadline =
+      SteadyClock::now() + std::chrono::milliseconds(options_.fhir_deadline_ms);
   PatientData data(std::string(request.patient_id()), options_.max_resources);
   CDS_RETURN_IF_ERROR(data.LoadRequest(request, service.PrefetchKeys()));
   DraftOrders orders(request);
@@ -119,10 +132,11 @@ StatusOr<HookResult> Engine::Evaluate(const ServiceRegistry& registry, const Cds
       outcomes[i] = RuleOutcome();
       try {
         service.rules[i]->Evaluate(ctx, outcomes[i]);
-      } catch (const std::exception&) {
+      } catch (...) {  // whatever it threw, the other rules' cards still go out
         outcomes[i] = RuleOutcome();
         crashed[i] = true;
-        CDS_LOG(kError, "rule_failed").Field("rule", service.rules[i]->info().id)
+        CDS_LOG(kError, "rule_failed")
+            .Field("rule", service.rules[i]->info().id)
             .Field("hookInstance", request.hook_instance());
       }
       pending[i] = outcomes[i].kind() == RuleOutcome::Kind::kNeedsData;
@@ -149,10 +163,12 @@ StatusOr<HookResult> Engine::Evaluate(const ServiceRegistry& registry, const Cds
         }
         break;
       case RuleOutcome::Kind::kDataUnavailable:
-        for (const UnavailableData& u : o.unavailable()) unavailable_lines.push_back(info.title + ": " + u.key + ": " + u.reason);
+        for (const UnavailableData& u : o.unavailable())
+          unavailable_lines.push_back(info.title + ": " + u.key + ": " + u.reason);
         break;
       case RuleOutcome::Kind::kNeedsData:
-        unavailable_lines.push_back(info.title + ": data still missing after " + std::to_string(options_.max_rounds) +
+        unavailable_lines.push_back(info.title + ": data still missing after " +
+                                    std::to_string(options_.max_rounds - 1) +
                                     " rounds of fetching");
         break;
       case RuleOutcome::Kind::kNotApplicable:
@@ -169,7 +185,7 @@ StatusOr<HookResult> Engine::Evaluate(const ServiceRegistry& registry, const Cds
     for (const std::string& l : unavailable_lines) msg += "; " + l;
     return FailedPreconditionError(msg);
   }
-  result.response.cards.push_back(UnavailableCard(registry.knowledge(), unavailable_lines));
+  result.response.cards.push_back(ChecksNotCompletedCard(registry.knowledge(), unavailable_lines));
   result.card_rule_ids.push_back("data-unavailable");
   return result;
 }

@@ -19,9 +19,11 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+
 #include "cards/card.h"
 #include "config/server_config.h"
 #include "fhir/fhir_client.h"
+
 #include "hooks/request.h"
 #include "hooks/rule.h"
 #include "hooks/service_registry.h"
@@ -33,7 +35,8 @@ struct EngineOptions {
   bool fetch_without_token = false;
   config::DataUnavailablePolicy on_data_unavailable = config::DataUnavailablePolicy::kFail;
   size_t max_resources = 50'000;
-  int max_rounds = 3;
+  int max_rounds =
+      4;  // evaluations; fetch rounds are one fewer (lists, then references, then labs)
 };
 
 struct RuleRun {
@@ -52,6 +55,11 @@ struct HookResult {
 
 std::string_view OutcomeKindName(RuleOutcome::Kind kind);
 
+// The info card listing checks that were not made (lines name the check and why; no
+// patient data). Its source.topic code is "data-unavailable".
+cards::Card ChecksNotCompletedCard(const config::Knowledge& knowledge,
+                                   const std::vector<std::string>& lines);
+
 class Engine {
  public:
   // `client` may be null: the service then never calls a FHIR server.
@@ -64,8 +72,9 @@ class Engine {
  private:
   // Why fetching is impossible for this request, or "" if it is possible.
   std::string CannotFetchReason(const CdsRequest& request) const;
-  size_t FetchNeeds(const CdsService& service, const CdsRequest& request, const std::vector<std::string>& needs,
-                    fhir::Deadline deadline, PatientData& data) const;
+  size_t FetchNeeds(const CdsService& service, const CdsRequest& request,
+                    const std::vector<std::string>& needs, fhir::Deadline deadline,
+                    PatientData& data) const;
 
   fhir::FhirClient* client_;
   const Clock& clock_;

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/status.h"
+
 #include "store/feedback_store.h"
 
 namespace cds::hooks {
@@ -20,7 +21,8 @@ namespace cds::hooks {
 inline constexpr size_t kMaxFeedbackItems = 1000;
 inline constexpr size_t kMaxUserCommentBytes = 4000;
 
-StatusOr<std::vector<store::Feedback>> ParseFeedback(const json::Value& body, std::string_view service_id,
+StatusOr<std::vector<store::Feedback>> ParseFeedback(const json::Value& body,
+                                                     std::string_view service_id,
                                                      EpochMillis received_at);
 
 }  // namespace cds::hooks

@@ -10,9 +10,12 @@ enum class Hook { kPatientView, kOrderSelect, kOrderSign };
 
 inline std::string_view HookName(Hook h) {
   switch (h) {
-    case Hook::kPatientView: return "patient-view";
-    case Hook::kOrderSelect: return "order-select";
-    case Hook::kOrderSign: return "order-sign";
+    case Hook::kPatientView:
+      return "patient-view";
+    case Hook::kOrderSelect:
+      return "order-select";
+    case Hook::kOrderSign:
+      return "order-sign";
   }
   return "patient-view";
 }

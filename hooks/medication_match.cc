@@ -6,8 +6,8 @@ namespace cds::hooks {
 namespace {
 
 // Matches a Medication resource by its code, then by its ingredients.
-fhir::Tri MatchMedication(const RuleContext& ctx, const json::Value& med, const fhir::CodeSet& drugs,
-                          RuleOutcome& out, std::string* name) {
+fhir::Tri MatchMedication(const RuleContext& ctx, const json::Value& med,
+                          const fhir::CodeSet& drugs, RuleOutcome& out, std::string* name) {
   fhir::Medication m(med);
   if (const json::Value* code = m.code()) {
     *name = std::string(fhir::ConceptText(*code));
@@ -26,7 +26,8 @@ fhir::Tri MatchMedication(const RuleContext& ctx, const json::Value& med, const 
     if (!ref_text) continue;
     Resolved item = ctx.Resolve(med, *ref_text, out);
     if (item.resolution == Resolution::kFound) {
-      if (const json::Value* code = json::GetObject(*item.resource, "code"); code && drugs.Matches(*code)) {
+      if (const json::Value* code = json::GetObject(*item.resource, "code");
+          code && drugs.Matches(*code)) {
         return fhir::Tri::kYes;
       }
     } else {

@@ -11,6 +11,7 @@
 
 #include "fhir/coding.h"
 #include "fhir/quantity.h"
+
 #include "hooks/rule.h"
 
 namespace cds::hooks {

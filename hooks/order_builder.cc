@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "base/status_macros.h"
+
 #include "fhir/reference.h"
 
 namespace cds::hooks {
@@ -41,7 +42,8 @@ void WriteReference(Writer& w, const char* key, const std::string& ref) {
 // subject, encounter and requester from the hook context.
 void WriteContext(Writer& w, const CdsRequest& r) {
   WriteReference(w, "subject", "Patient/" + std::string(r.patient_id()));
-  if (!r.encounter_id().empty()) WriteReference(w, "encounter", "Encounter/" + std::string(r.encounter_id()));
+  if (!r.encounter_id().empty())
+    WriteReference(w, "encounter", "Encounter/" + std::string(r.encounter_id()));
   fhir::ParsedReference user = fhir::ParseReference(r.user_id());
   if (user.type == "Practitioner" || user.type == "PractitionerRole") {
     WriteReference(w, "requester", std::string(r.user_id()));
@@ -59,7 +61,8 @@ StatusOr<OrderSpec> ParseOrderSpec(const RuleBuildContext& ctx, const config::No
 }
 
 StatusOr<MedicationSpec> ParseMedicationSpec(const RuleBuildContext& ctx, const config::Node& n) {
-  CDS_RETURN_IF_ERROR(n.CheckKnownKeys({"label", "medication", "dose", "route", "frequency", "text"}));
+  CDS_RETURN_IF_ERROR(
+      n.CheckKnownKeys({"label", "medication", "dose", "route", "frequency", "text"}));
   MedicationSpec s;
   CDS_ASSIGN_OR_RETURN(s.label, n.String("label"));
   CDS_ASSIGN_OR_RETURN(s.medication, ctx.CodeAt(n, "medication"));
@@ -78,7 +81,8 @@ StatusOr<MedicationSpec> ParseMedicationSpec(const RuleBuildContext& ctx, const 
   CDS_ASSIGN_OR_RETURN(s.period_unit, freq.String("period_unit"));
   if (count < 1 || count > 24) return freq.ErrorAt("count", "must be 1-24");
   if (s.period <= 0) return freq.ErrorAt("period", "must be > 0");
-  if (s.period_unit != "h" && s.period_unit != "d" && s.period_unit != "wk" && s.period_unit != "mo") {
+  if (s.period_unit != "h" && s.period_unit != "d" && s.period_unit != "wk" &&
+      s.period_unit != "mo") {
     return freq.ErrorAt("period_unit", "must be h, d, wk or mo");
   }
   s.frequency = static_cast<int>(count);

@@ -10,9 +10,11 @@
 #include <string>
 
 #include "base/status.h"
+
 #include "cards/card.h"
 #include "config/knowledge.h"
 #include "config/node.h"
+
 #include "hooks/request.h"
 #include "hooks/rule_basics.h"
 
@@ -37,7 +39,8 @@ struct MedicationSpec {
 
 // {"label": "...", "code": {code entry}}
 StatusOr<OrderSpec> ParseOrderSpec(const RuleBuildContext& ctx, const config::Node& n);
-// {"label", "medication", "dose": {"value","unit"}, "route"?, "frequency": {"count","period","period_unit"}, "text"}
+// {"label", "medication", "dose": {"value","unit"}, "route"?, "frequency":
+// {"count","period","period_unit"}, "text"}
 StatusOr<MedicationSpec> ParseMedicationSpec(const RuleBuildContext& ctx, const config::Node& n);
 
 std::string ServiceRequestJson(const CdsRequest& request, const config::CodeEntry& code);

@@ -1,6 +1,7 @@
 #include "hooks/patient_data.h"
 
 #include "base/status_macros.h"
+
 #include "fhir/bundle.h"
 #include "fhir/reference.h"
 
@@ -10,7 +11,8 @@ namespace {
 // cqf-ruler's legacy prefetch shape: {"response": {...}, "resource": {...}}.
 const json::Value& Unwrap(const json::Value& v) {
   if (v.IsObject() && json::Find(v, "resourceType") == nullptr) {
-    if (const json::Value* r = json::GetObject(v, "resource"); r != nullptr && json::Find(v, "response")) {
+    if (const json::Value* r = json::GetObject(v, "resource");
+        r != nullptr && json::Find(v, "response")) {
       return *r;
     }
   }
@@ -30,7 +32,8 @@ bool PatientData::BelongsToPatient(const json::Value& resource) const {
   return p.id == patient_id_;
 }
 
-Status PatientData::AddResource(DataEntry& entry, const json::Value& resource, std::string_view full_url) {
+Status PatientData::AddResource(DataEntry& entry, const json::Value& resource,
+                                std::string_view full_url) {
   if (++resource_count_ > max_resources_) {
     return ResourceExhaustedError("request carries more than " + std::to_string(max_resources_) +
                                   " FHIR resources");
@@ -133,8 +136,9 @@ Status PatientData::AddFetched(const std::string& key, fhir::FhirResponse respon
   }
   entry.state = DataState::kReady;
   for (auto& page : response.pages) {
-    CDS_RETURN_IF_ERROR(AddPage(entry, *page));
+    // Owned before indexing: on error the index already points into this page.
     owned_.push_back(std::move(page));
+    CDS_RETURN_IF_ERROR(AddPage(entry, *owned_.back()));
   }
   return OkStatus();
 }

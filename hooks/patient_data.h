@@ -25,8 +25,10 @@
 
 #include "base/json.h"
 #include "base/status.h"
+
 #include "fhir/fhir_client.h"
 #include "fhir/resource_index.h"
+
 #include "hooks/request.h"
 
 namespace cds::hooks {
@@ -36,8 +38,8 @@ enum class DataState { kReady, kNotFetched, kUnavailable };
 struct DataEntry {
   DataState state = DataState::kNotFetched;
   std::vector<const json::Value*> resources;  // kReady (possibly empty)
-  std::string reason;                          // kUnavailable: why, without patient data
-  std::string next_page;                       // kNotFetched: a prefetch page's next link
+  std::string reason;                         // kUnavailable: why, without patient data
+  std::string next_page;                      // kNotFetched: a prefetch page's next link
 };
 
 class PatientData {

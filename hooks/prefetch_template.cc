@@ -3,14 +3,15 @@
 #include <array>
 
 #include "base/url.h"
+
 #include "fhir/reference.h"
 
 namespace cds::hooks {
 namespace {
 
 constexpr std::array<std::string_view, 7> kTokens = {
-    "context.patientId",  "context.userId",         "context.encounterId", "userPractitionerId",
-    "userPractitionerRoleId", "userPatientId",      "userRelatedPersonId"};
+    "context.patientId",      "context.userId", "context.encounterId", "userPractitionerId",
+    "userPractitionerRoleId", "userPatientId",  "userRelatedPersonId"};
 
 // The bare id of userId when it is of `type`, else "".
 std::string_view UserIdOfType(const CdsRequest& r, std::string_view type) {
@@ -40,7 +41,8 @@ StatusOr<PrefetchTemplate> PrefetchTemplate::Parse(std::string_view text) {
     return InvalidArgumentError("prefetch template must be a relative FHIR URL");
   }
   for (char c : text) {
-    if (static_cast<unsigned char>(c) <= 0x20) return InvalidArgumentError("prefetch template contains whitespace");
+    if (static_cast<unsigned char>(c) <= 0x20)
+      return InvalidArgumentError("prefetch template contains whitespace");
   }
   size_t pos = 0;
   while (pos < text.size()) {
@@ -51,12 +53,14 @@ StatusOr<PrefetchTemplate> PrefetchTemplate::Parse(std::string_view text) {
     }
     if (open > pos) t.pieces_.push_back({false, std::string(text.substr(pos, open - pos))});
     size_t close = text.find("}}", open);
-    if (close == std::string_view::npos) return InvalidArgumentError("unterminated {{ in prefetch template");
+    if (close == std::string_view::npos)
+      return InvalidArgumentError("unterminated {{ in prefetch template");
     std::string_view token = text.substr(open + 2, close - open - 2);
     bool known = false;
     for (std::string_view k : kTokens) known = known || k == token;
     if (!known) {
-      return InvalidArgumentError("prefetch token {{" + std::string(token) + "}} is not one the hooks provide");
+      return InvalidArgumentError("prefetch token {{" + std::string(token) +
+                                  "}} is not one the hooks provide");
     }
     t.pieces_.push_back({true, std::string(token)});
     pos = close + 2;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/status.h"
+
 #include "hooks/request.h"
 
 namespace cds::hooks {

@@ -4,6 +4,7 @@
 
 #include "base/status_macros.h"
 #include "base/url.h"
+
 #include "fhir/bundle.h"
 #include "fhir/reference.h"
 
@@ -32,7 +33,8 @@ bool IsPrintable(std::string_view s) {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -56,9 +58,11 @@ StatusOr<std::optional<FhirAuthorization>> ParseAuthorization(const json::Value&
     if (!e->IsInt64()) return Invalid("fhirAuthorization.expires_in", "must be an integer");
     a.expires_in = e->GetInt64();
   }
-  for (auto [key, out] : {std::pair{"scope", &a.scope}, {"subject", &a.subject}, {"patient", &a.patient}}) {
+  for (auto [key, out] :
+       {std::pair{"scope", &a.scope}, {"subject", &a.subject}, {"patient", &a.patient}}) {
     if (const json::Value* s = json::Find(*v, key); s != nullptr) {
-      if (!s->IsString()) return Invalid(std::string("fhirAuthorization.") + key, "must be a string");
+      if (!s->IsString())
+        return Invalid(std::string("fhirAuthorization.") + key, "must be a string");
       *out = json::AsStringView(*s);
     }
   }
@@ -83,15 +87,18 @@ Status CdsRequest::ParseEnvelope(Hook expected_hook) {
   if (!hook->IsString()) return Invalid("hook", "must be a string");
   std::string_view hook_name = json::AsStringView(*hook);
   if (hook_name != HookName(expected_hook)) {
-    std::string shown = IsPrintable(hook_name) && hook_name.size() <= 64 ? std::string(hook_name) : "?";
-    return InvalidArgumentError("hook \"" + shown + "\" does not match this service, which answers \"" +
+    std::string shown =
+        IsPrintable(hook_name) && hook_name.size() <= 64 ? std::string(hook_name) : "?";
+    return InvalidArgumentError("hook \"" + shown +
+                                "\" does not match this service, which answers \"" +
                                 std::string(HookName(expected_hook)) + "\"");
   }
   hook_ = expected_hook;
 
   const json::Value* hi = json::Find(root, "hookInstance");
   if (hi == nullptr) return Invalid("hookInstance", "is required");
-  if (!hi->IsString() || hi->GetStringLength() == 0) return Invalid("hookInstance", "must be a non-empty string");
+  if (!hi->IsString() || hi->GetStringLength() == 0)
+    return Invalid("hookInstance", "must be a non-empty string");
   hook_instance_ = json::AsStringView(*hi);
   if (hook_instance_.size() > kMaxHookInstanceLength || !IsPrintable(hook_instance_)) {
     return Invalid("hookInstance", "must be at most 256 printable characters");
@@ -104,7 +111,8 @@ Status CdsRequest::ParseEnvelope(Hook expected_hook) {
     fhir_server_ = url;
   }
   CDS_ASSIGN_OR_RETURN(fhir_auth_, ParseAuthorization(root));
-  if (fhir_auth_ && !fhir_server_) return Invalid("fhirServer", "is required when fhirAuthorization is given");
+  if (fhir_auth_ && !fhir_server_)
+    return Invalid("fhirServer", "is required when fhirAuthorization is given");
 
   if (const json::Value* pf = FindNonNull(root, "prefetch"); pf != nullptr) {
     if (!pf->IsObject()) return Invalid("prefetch", "must be an object");
@@ -118,25 +126,28 @@ Status CdsRequest::ParseEnvelope(Hook expected_hook) {
 
 Status CdsRequest::ParseContext() {
   const json::Value& ctx = *context_;
-  if (const json::Value* u = json::Find(ctx, "userId"); u != nullptr) {
+  if (const json::Value* u = FindNonNull(ctx, "userId"); u != nullptr) {
     if (!u->IsString()) return Invalid("context.userId", "must be a string");
     user_id_ = json::AsStringView(*u);
     fhir::ParsedReference ref = fhir::ParseReference(user_id_);
-    bool ok_type = ref.type == "Practitioner" || ref.type == "PractitionerRole" || ref.type == "Patient" ||
-                   ref.type == "RelatedPerson";
+    bool ok_type = ref.type == "Practitioner" || ref.type == "PractitionerRole" ||
+                   ref.type == "Patient" || ref.type == "RelatedPerson";
     if (ref.kind != fhir::ReferenceKind::kRelative || !ok_type) {
-      return Invalid("context.userId", "must be Practitioner/, PractitionerRole/, Patient/ or RelatedPerson/ + id");
+      return Invalid("context.userId",
+                     "must be Practitioner/, PractitionerRole/, Patient/ or RelatedPerson/ + id");
     }
   }
-  if (const json::Value* p = json::Find(ctx, "patientId"); p != nullptr) {
+  if (const json::Value* p = FindNonNull(ctx, "patientId"); p != nullptr) {
     if (!p->IsString()) return Invalid("context.patientId", "must be a string");
     patient_id_ = fhir::StripTypePrefix(json::AsStringView(*p), "Patient");
-    if (patient_id_.empty()) return Invalid("context.patientId", "must be a FHIR id (or Patient/<id>)");
+    if (patient_id_.empty())
+      return Invalid("context.patientId", "must be a FHIR id (or Patient/<id>)");
   }
-  if (const json::Value* e = json::Find(ctx, "encounterId"); e != nullptr) {
+  if (const json::Value* e = FindNonNull(ctx, "encounterId"); e != nullptr) {
     if (!e->IsString()) return Invalid("context.encounterId", "must be a string");
     encounter_id_ = fhir::StripTypePrefix(json::AsStringView(*e), "Encounter");
-    if (encounter_id_.empty()) return Invalid("context.encounterId", "must be a FHIR id (or Encounter/<id>)");
+    if (encounter_id_.empty())
+      return Invalid("context.encounterId", "must be a FHIR id (or Encounter/<id>)");
   }
   if (hook_ == Hook::kPatientView) return OkStatus();
   CDS_RETURN_IF_ERROR(ParseDraftOrders());
@@ -145,7 +156,8 @@ Status CdsRequest::ParseContext() {
     if (sel == nullptr) return Invalid("context.selections", "is required for order-select");
     if (!sel->IsArray()) return Invalid("context.selections", "must be an array");
     for (const json::Value& s : sel->GetArray()) {
-      if (!s.IsString()) return Invalid("context.selections[]", "must be strings like \"MedicationRequest/123\"");
+      if (!s.IsString())
+        return Invalid("context.selections[]", "must be strings like \"MedicationRequest/123\"");
       selections_.push_back(json::AsStringView(s));
     }
   }
@@ -154,11 +166,14 @@ Status CdsRequest::ParseContext() {
 
 Status CdsRequest::ParseDraftOrders() {
   const json::Value* d = json::Find(*context_, "draftOrders");
-  if (d == nullptr) return Invalid("context.draftOrders", std::string("is required for ") + std::string(HookName(hook_)));
+  if (d == nullptr)
+    return Invalid("context.draftOrders",
+                   std::string("is required for ") + std::string(HookName(hook_)));
   if (!d->IsObject() || !fhir::IsResourceOfType(*d, "Bundle")) {
     return Invalid("context.draftOrders", "must be a FHIR Bundle");
   }
-  if (const json::Value* entries = json::Find(*d, "entry"); entries != nullptr && !entries->IsArray()) {
+  if (const json::Value* entries = json::Find(*d, "entry");
+      entries != nullptr && !entries->IsArray()) {
     return Invalid("context.draftOrders.entry", "must be an array");
   }
   draft_orders_ = d;
@@ -174,8 +189,10 @@ Status CdsRequest::InferPatientFromOrders() {
     if (ref.empty()) ref = order.ReferenceOf("patient");
     fhir::ParsedReference p = fhir::ParseReference(ref);
     if (p.type != "Patient" || p.id.empty()) return;
-    if (found.empty()) found = p.id;
-    else if (found != p.id) conflict = true;
+    if (found.empty())
+      found = p.id;
+    else if (found != p.id)
+      conflict = true;
   });
   if (conflict) return Invalid("context.draftOrders", "name more than one patient");
   // Orders for someone other than the patient in context would put one patient's

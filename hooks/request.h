@@ -21,6 +21,7 @@
 
 #include "base/json.h"
 #include "base/status.h"
+
 #include "hooks/hook.h"
 
 namespace cds::hooks {
@@ -45,8 +46,8 @@ class CdsRequest {
   std::optional<std::string_view> fhir_server() const { return fhir_server_; }
   const std::optional<FhirAuthorization>& fhir_authorization() const { return fhir_auth_; }
 
-  std::string_view user_id() const { return user_id_; }        // "" if absent
-  std::string_view patient_id() const { return patient_id_; }  // bare FHIR id; "" if unknown
+  std::string_view user_id() const { return user_id_; }            // "" if absent
+  std::string_view patient_id() const { return patient_id_; }      // bare FHIR id; "" if unknown
   std::string_view encounter_id() const { return encounter_id_; }  // bare id; "" if absent
   // context.draftOrders (a Bundle) or nullptr for patient-view.
   const json::Value* draft_orders() const { return draft_orders_; }

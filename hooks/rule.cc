@@ -3,12 +3,14 @@
 #include <algorithm>
 
 #include "base/url.h"
+
 #include "fhir/reference.h"
 
 namespace cds::hooks {
 
 void RuleOutcome::NeedData(std::string key) {
-  if (std::find(needs_.begin(), needs_.end(), key) == needs_.end()) needs_.push_back(std::move(key));
+  if (std::find(needs_.begin(), needs_.end(), key) == needs_.end())
+    needs_.push_back(std::move(key));
 }
 
 void RuleOutcome::MarkUnavailable(std::string key, std::string reason) {
@@ -25,7 +27,8 @@ RuleOutcome::Kind RuleOutcome::kind() const {
   return Kind::kNotApplicable;
 }
 
-const std::vector<const json::Value*>* RuleContext::Require(std::string_view key, RuleOutcome& out) const {
+const std::vector<const json::Value*>* RuleContext::Require(std::string_view key,
+                                                            RuleOutcome& out) const {
   const DataEntry* e = data_.Find(key);
   if (e == nullptr || e->state == DataState::kNotFetched) {
     out.NeedData(std::string(key));
@@ -38,17 +41,23 @@ const std::vector<const json::Value*>* RuleContext::Require(std::string_view key
   return &e->resources;
 }
 
-Resolved RuleContext::Resolve(const json::Value& from, std::string_view reference, RuleOutcome& out) const {
-  if (const json::Value* r = data_.index().Resolve(from, reference)) return {Resolution::kFound, r};
+Resolved RuleContext::Resolve(const json::Value& from, std::string_view reference,
+                              RuleOutcome& out) const {
   fhir::ParsedReference ref = fhir::ParseReference(reference);
+  if (ref.kind == fhir::ReferenceKind::kAbsolute) {
+    // Another server's "Medication/9" is not this server's "Medication/9": such a
+    // reference resolves only to a request entry with exactly that fullUrl, and is
+    // never read from anywhere.
+    auto server = request_.fhir_server();
+    if (!server || !IsAllowedUrl(reference, {std::string(*server)})) {
+      const json::Value* r = data_.index().FindByFullUrl(reference);
+      return r != nullptr ? Resolved{Resolution::kFound, r}
+                          : Resolved{Resolution::kNotFound, nullptr};
+    }
+  }
+  if (const json::Value* r = data_.index().Resolve(from, reference)) return {Resolution::kFound, r};
   if (ref.kind != fhir::ReferenceKind::kRelative && ref.kind != fhir::ReferenceKind::kAbsolute) {
     return {Resolution::kNotFound, nullptr};
-  }
-  // An absolute reference is read only if it lies under the request's own fhirServer;
-  // a reference to some other server is never followed.
-  if (ref.kind == fhir::ReferenceKind::kAbsolute) {
-    auto server = request_.fhir_server();
-    if (!server || !IsAllowedUrl(reference, {std::string(*server)})) return {Resolution::kNotFound, nullptr};
   }
   std::string key = std::string(ref.type) + "/" + std::string(ref.id);
   const auto* resources = Require(key, out);

@@ -16,7 +16,9 @@
 
 #include "base/clock.h"
 #include "base/json.h"
+
 #include "cards/card.h"
+
 #include "hooks/draft_orders.h"
 #include "hooks/hook.h"
 #include "hooks/patient_data.h"
@@ -28,13 +30,13 @@ namespace cds::hooks {
 struct RuleInfo {
   std::string id;
   std::string title;
-  std::vector<Hook> hooks;             // hooks the rule can run on
-  std::vector<std::string> data_keys;  // prefetch keys it may read on every hook
+  std::vector<Hook> hooks;                          // hooks the rule can run on
+  std::vector<std::string> data_keys;               // prefetch keys it may read on every hook
   std::vector<std::string> patient_view_data_keys;  // ... and only on patient-view
-  std::string trigger;                 // when it fires, in a sentence (docs)
-  std::string indicator;               // e.g. "warning", or "info / warning" (docs)
-  std::string suggestions;             // what its suggestions do (docs)
-  std::vector<std::string> config_keys;  // rule-specific knowledge settings (docs)
+  std::string trigger;                              // when it fires, in a sentence (docs)
+  std::string indicator;                            // e.g. "warning", or "info / warning" (docs)
+  std::string suggestions;                          // what its suggestions do (docs)
+  std::vector<std::string> config_keys;             // rule-specific knowledge settings (docs)
   std::string citation_id;
 };
 

@@ -7,15 +7,16 @@
 namespace cds::hooks {
 namespace {
 
-constexpr std::string_view kCommonKeys[] = {"id", "title", "description", "enabled", "citation",
-                                            "override_reasons", "links"};
+constexpr std::string_view kCommonKeys[] = {
+    "id", "title", "description", "enabled", "citation", "override_reasons", "links"};
 
 }  // namespace
 
 Status RuleBuildContext::CheckKeys(std::initializer_list<std::string_view> specific) const {
   for (const auto& [name, node] : section_.Members()) {
-    bool known = std::find(std::begin(kCommonKeys), std::end(kCommonKeys), name) != std::end(kCommonKeys) ||
-                 std::find(specific.begin(), specific.end(), name) != specific.end();
+    bool known =
+        std::find(std::begin(kCommonKeys), std::end(kCommonKeys), name) != std::end(kCommonKeys) ||
+        std::find(specific.begin(), specific.end(), name) != specific.end();
     if (!known) return section_.ErrorAt(name, "unknown setting for this rule (misspelt?)");
   }
   return OkStatus();
@@ -27,18 +28,21 @@ StatusOr<fhir::CodeSet> RuleBuildContext::CodeSetOf(const std::string& name) con
   }
   fhir::CodeSet set;
   for (const config::CodeEntry& c : knowledge_.ExpandCodes(name)) set.Add(c.system, c.code);
-  for (const config::CodeEntry& c : knowledge_.ExpandPrefixes(name)) set.AddPrefix(c.system, c.code);
+  for (const config::CodeEntry& c : knowledge_.ExpandPrefixes(name))
+    set.AddPrefix(c.system, c.code);
   return set;
 }
 
-StatusOr<fhir::CodeSet> RuleBuildContext::CodeSetAt(const config::Node& n, std::string_view key) const {
+StatusOr<fhir::CodeSet> RuleBuildContext::CodeSetAt(const config::Node& n,
+                                                    std::string_view key) const {
   CDS_ASSIGN_OR_RETURN(std::string name, n.String(key));
   auto set = CodeSetOf(name);
   if (!set.ok()) return n.ErrorAt(key, set.status().message());
   return set;
 }
 
-StatusOr<config::CodeEntry> RuleBuildContext::CodeAt(const config::Node& n, std::string_view key) const {
+StatusOr<config::CodeEntry> RuleBuildContext::CodeAt(const config::Node& n,
+                                                     std::string_view key) const {
   CDS_ASSIGN_OR_RETURN(config::Node c, n.Child(key));
   return config::ParseCodeEntry(c, knowledge_);
 }
@@ -51,7 +55,9 @@ StatusOr<RuleBasics> ParseRuleBasics(const config::Node& root, const config::Kno
   CDS_ASSIGN_OR_RETURN(b.enabled, root.BoolOr("enabled", true));
   CDS_ASSIGN_OR_RETURN(std::string citation, root.String("citation"));
   b.citation = k.FindCitation(citation);
-  if (b.citation == nullptr) return root.ErrorAt("citation", "unknown citation '" + citation + "' (see knowledge/citations/)");
+  if (b.citation == nullptr)
+    return root.ErrorAt("citation",
+                        "unknown citation '" + citation + "' (see knowledge/citations/)");
   CDS_ASSIGN_OR_RETURN(auto reasons, root.OptionalArray("override_reasons"));
   for (const config::Node& r : reasons) {
     CDS_RETURN_IF_ERROR(r.CheckKnownKeys({"code", "display"}));

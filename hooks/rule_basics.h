@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+
 #include "cards/card.h"
 #include "config/knowledge.h"
 #include "config/node.h"

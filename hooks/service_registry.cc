@@ -1,12 +1,11 @@
 #include "hooks/service_registry.h"
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <algorithm>
-
 #include "base/status_macros.h"
-#include "hooks/rules/all_rules.h"
 
 namespace cds::hooks {
 
@@ -25,18 +24,24 @@ std::vector<std::string> CdsService::PrefetchKeys() const {
 
 StatusOr<std::shared_ptr<const ServiceRegistry>> ServiceRegistry::Build(
     std::shared_ptr<const config::Knowledge> knowledge) {
+  return Build(std::move(knowledge), AllRules());
+}
+
+StatusOr<std::shared_ptr<const ServiceRegistry>> ServiceRegistry::Build(
+    std::shared_ptr<const config::Knowledge> knowledge,
+    const std::vector<RuleRegistration>& implementations) {
   std::shared_ptr<ServiceRegistry> r(new ServiceRegistry());
   r->knowledge_ = std::move(knowledge);
-  CDS_RETURN_IF_ERROR(r->BuildRules());
+  CDS_RETURN_IF_ERROR(r->BuildRules(implementations));
   CDS_RETURN_IF_ERROR(r->BuildServices());
   r->BuildDiscovery();
   return std::shared_ptr<const ServiceRegistry>(std::move(r));
 }
 
-Status ServiceRegistry::BuildRules() {
+Status ServiceRegistry::BuildRules(const std::vector<RuleRegistration>& all) {
   for (const auto& [id, file] : knowledge_->rule_files) {
-    const auto& all = AllRules();
-    auto reg = std::find_if(all.begin(), all.end(), [&](const RuleRegistration& x) { return x.id == id; });
+    auto reg = std::find_if(all.begin(), all.end(),
+                            [&id = id](const RuleRegistration& x) { return x.id == id; });
     if (reg == all.end()) {
       return InvalidArgumentError(file.name + ": no rule implementation is named '" + id + "'");
     }
@@ -70,7 +75,9 @@ Status ServiceRegistry::BuildServices() {
     CdsService s;
     s.def = &def;
     auto hook = ParseHook(def.hook);
-    if (!hook) return InvalidArgumentError(where + ": hook '" + def.hook + "' is not patient-view, order-select or order-sign");
+    if (!hook)
+      return InvalidArgumentError(where + ": hook '" + def.hook +
+                                  "' is not patient-view, order-select or order-sign");
     s.hook = *hook;
     std::vector<std::string> keys;
     for (const std::string& rule_id : def.rules) {
@@ -83,14 +90,16 @@ Status ServiceRegistry::BuildServices() {
       s.rules.push_back(rule);
       keys.insert(keys.end(), info.data_keys.begin(), info.data_keys.end());
       if (s.hook == Hook::kPatientView) {
-        keys.insert(keys.end(), info.patient_view_data_keys.begin(), info.patient_view_data_keys.end());
+        keys.insert(keys.end(), info.patient_view_data_keys.begin(),
+                    info.patient_view_data_keys.end());
       }
     }
     for (const std::string& key : keys) {
       if (s.FindPrefetch(key) != nullptr) continue;
       auto def_it = knowledge_->prefetch.find(key);
       if (def_it == knowledge_->prefetch.end()) {
-        return InvalidArgumentError(where + ": its rules read data key '" + key + "', which no knowledge/prefetch/*.json defines");
+        return InvalidArgumentError(where + ": its rules read data key '" + key +
+                                    "', which no knowledge/prefetch/*.json defines");
       }
       auto tmpl = PrefetchTemplate::Parse(def_it->second.query);
       if (!tmpl.ok()) return tmpl.status().WithContext("knowledge/prefetch: " + key);

@@ -15,10 +15,13 @@
 #include <vector>
 
 #include "base/status.h"
+
 #include "config/knowledge.h"
+
 #include "hooks/hook.h"
 #include "hooks/prefetch_template.h"
 #include "hooks/rule.h"
+#include "hooks/rules/all_rules.h"
 
 namespace cds::hooks {
 
@@ -30,7 +33,7 @@ struct PrefetchEntry {
 struct CdsService {
   const config::ServiceDef* def = nullptr;  // owned by the registry's Knowledge
   Hook hook = Hook::kPatientView;
-  std::vector<const Rule*> rules;     // in evaluation order (disabled rules left out)
+  std::vector<const Rule*> rules;       // in evaluation order (disabled rules left out)
   std::vector<PrefetchEntry> prefetch;  // every key the rules may read on this hook
 
   const std::string& id() const { return def->id; }
@@ -40,7 +43,13 @@ struct CdsService {
 
 class ServiceRegistry {
  public:
-  static StatusOr<std::shared_ptr<const ServiceRegistry>> Build(std::shared_ptr<const config::Knowledge> knowledge);
+  static StatusOr<std::shared_ptr<const ServiceRegistry>> Build(
+      std::shared_ptr<const config::Knowledge> knowledge);
+  // As above, with the rule implementations to choose from given explicitly instead of
+  // AllRules() (tests build registries of small fake rules this way).
+  static StatusOr<std::shared_ptr<const ServiceRegistry>> Build(
+      std::shared_ptr<const config::Knowledge> knowledge,
+      const std::vector<RuleRegistration>& implementations);
 
   const CdsService* Find(std::string_view id) const;
   const std::vector<CdsService>& services() const { return services_; }
@@ -52,7 +61,7 @@ class ServiceRegistry {
 
  private:
   ServiceRegistry() = default;
-  Status BuildRules();
+  Status BuildRules(const std::vector<RuleRegistration>& implementations);
   Status BuildServices();
   void BuildDiscovery();
 

@@ -1,6 +1,11 @@
-// Rule dan-gastroparesis-workup: Gastroparesis without a gastric emptying study.
-// (Implementation pending: issue 3. The factory fails until the rule is written, and a
-// rule only runs once its knowledge/rules/dan-gastroparesis-workup.json exists.)
+// Rule dan-gastroparesis-workup (info; patient-view): a current gastroparesis Condition
+// and no gastric emptying study on record.
+//
+// A study counts when a Procedure (data key procedures) with a code in
+// `gastric_emptying_study` is completed or in progress, at any date. The card says to
+// exclude obstruction by oesophagogastroduodenoscopy, then confirm with 4-hour gastric
+// emptying scintigraphy, and suggests a ServiceRequest for the scintigraphy. Never
+// claims the study is missing when procedures could not be read.
 #pragma once
 
 #include <memory>

@@ -1,6 +1,13 @@
-// Rule dan-orthostatic-hypotension: Diabetic autonomic neuropathy with orthostatic hypotension.
-// (Implementation pending: issue 3. The factory fails until the rule is written, and a
-// rule only runs once its knowledge/rules/dan-orthostatic-hypotension.json exists.)
+// Rule dan-orthostatic-hypotension (info; patient-view): diabetic autonomic neuropathy
+// and orthostatic hypotension, both current Conditions, and no current midodrine.
+//
+// The card gives non-drug measures first (gradual position changes, leg crossing,
+// fluids and salt, compression garments), then midodrine, and offers a midodrine
+// MedicationRequest that is not pre-selected (isRecommended is left unset: drug
+// treatment comes after the non-drug measures). A current midodrine order or statement
+// means the advice has been acted on: no card (its dose is midodrine-dose's concern).
+// Orthostatic hypotension is read from Conditions only; blood pressure measurements
+// are not interpreted. Never fires on data it could not read.
 #pragma once
 
 #include <memory>

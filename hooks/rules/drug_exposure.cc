@@ -1,7 +1,9 @@
 #include "hooks/rules/drug_exposure.h"
 
 #include "base/status_macros.h"
+
 #include "fhir/medication.h"
+
 #include "hooks/medication_match.h"
 
 namespace cds::hooks {
@@ -39,7 +41,8 @@ std::optional<fhir::FhirDateTime> WhenOf(const json::Value& r) {
   return fhir::MedicationStatement(r).Effective();
 }
 
-std::optional<Exposure> FromOrders(const RuleContext& ctx, const ExposureConfig& config, RuleOutcome& out) {
+std::optional<Exposure> FromOrders(const RuleContext& ctx, const ExposureConfig& config,
+                                   RuleOutcome& out) {
   Exposure e;
   for (const DraftOrder* o : ctx.orders().Targets()) {
     if (!fhir::IsResourceOfType(*o->resource, "MedicationRequest")) continue;
@@ -47,14 +50,16 @@ std::optional<Exposure> FromOrders(const RuleContext& ctx, const ExposureConfig&
     if (m.result != fhir::Tri::kYes) continue;
     if (e.drug_name.empty()) e.drug_name = m.name;
     e.orders.push_back(o);
-    e.evidence.push_back({o->key, "draft order: " + (m.name.empty() ? std::string("(unnamed medication)") : m.name),
-                          std::nullopt, ""});
+    e.evidence.push_back(
+        {o->key, "draft order: " + (m.name.empty() ? std::string("(unnamed medication)") : m.name),
+         std::nullopt, ""});
   }
   if (e.orders.empty()) return std::nullopt;
   return e;
 }
 
-std::optional<Exposure> FromRecord(const RuleContext& ctx, const ExposureConfig& config, RuleOutcome& out) {
+std::optional<Exposure> FromRecord(const RuleContext& ctx, const ExposureConfig& config,
+                                   RuleOutcome& out) {
   std::vector<const std::vector<const json::Value*>*> lists;
   for (const std::string& key : ExposureDataKeys()) lists.push_back(ctx.Require(key, out));
   for (const auto* l : lists) {
@@ -93,7 +98,8 @@ const std::vector<std::string>& ExposureDataKeys() {
   return keys;
 }
 
-std::optional<Exposure> FindExposure(const RuleContext& ctx, const ExposureConfig& config, RuleOutcome& out) {
+std::optional<Exposure> FindExposure(const RuleContext& ctx, const ExposureConfig& config,
+                                     RuleOutcome& out) {
   if (ctx.hook() == Hook::kPatientView) return FromRecord(ctx, config, out);
   return FromOrders(ctx, config, out);
 }

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "base/civil_time.h"
+
 #include "fhir/coding.h"
+
 #include "hooks/card_maker.h"
 #include "hooks/rule.h"
 #include "hooks/rule_basics.h"
@@ -33,13 +35,14 @@ StatusOr<ExposureConfig> ParseExposure(const RuleBuildContext& ctx, const config
 const std::vector<std::string>& ExposureDataKeys();
 
 struct Exposure {
-  std::string drug_name;           // as written on the triggering record
-  std::vector<Evidence> evidence;  // the records that establish it
+  std::string drug_name;                  // as written on the triggering record
+  std::vector<Evidence> evidence;         // the records that establish it
   std::vector<const DraftOrder*> orders;  // order hooks: the triggering draft orders
 };
 
 // The exposure, or nullopt when there is none *or* the answer is not known yet; in the
 // latter case `out` records what must be fetched or was unavailable.
-std::optional<Exposure> FindExposure(const RuleContext& ctx, const ExposureConfig& config, RuleOutcome& out);
+std::optional<Exposure> FindExposure(const RuleContext& ctx, const ExposureConfig& config,
+                                     RuleOutcome& out);
 
 }  // namespace cds::hooks

@@ -1,13 +1,15 @@
 #include "hooks/rules/hbv_serology.h"
 
 #include "base/status_macros.h"
+
 #include "fhir/observation_query.h"
 #include "fhir/quantity.h"
 
 namespace cds::hooks {
 
 StatusOr<SerologyTest> ParseSerologyTest(const RuleBuildContext& ctx, const config::Node& n) {
-  CDS_RETURN_IF_ERROR(n.CheckKnownKeys({"id", "label", "codes", "required", "quantitative_positive_at_or_above", "order"}));
+  CDS_RETURN_IF_ERROR(n.CheckKnownKeys(
+      {"id", "label", "codes", "required", "quantitative_positive_at_or_above", "order"}));
   SerologyTest t;
   CDS_ASSIGN_OR_RETURN(t.id, n.String("id"));
   CDS_ASSIGN_OR_RETURN(t.label, n.String("label"));
@@ -18,7 +20,8 @@ StatusOr<SerologyTest> ParseSerologyTest(const RuleBuildContext& ctx, const conf
     Cutoff cut;
     CDS_ASSIGN_OR_RETURN(cut.value, c->Number("value"));
     CDS_ASSIGN_OR_RETURN(cut.unit, c->String("unit"));
-    if (!fhir::CanonicalUnit(cut.unit)) return c->ErrorAt("unit", "unknown UCUM unit '" + cut.unit + "'");
+    if (!fhir::CanonicalUnit(cut.unit))
+      return c->ErrorAt("unit", "unknown UCUM unit '" + cut.unit + "'");
     t.positive_at_or_above = cut;
   }
   if (auto o = n.OptionalChild("order")) {
@@ -30,29 +33,41 @@ StatusOr<SerologyTest> ParseSerologyTest(const RuleBuildContext& ctx, const conf
 
 std::string_view SerologyResultName(SerologyResult r) {
   switch (r) {
-    case SerologyResult::kPositive: return "positive";
-    case SerologyResult::kNegative: return "negative";
-    case SerologyResult::kIndeterminate: return "indeterminate";
-    case SerologyResult::kUnreadable: return "unreadable";
+    case SerologyResult::kPositive:
+      return "positive";
+    case SerologyResult::kNegative:
+      return "negative";
+    case SerologyResult::kIndeterminate:
+      return "indeterminate";
+    case SerologyResult::kUnreadable:
+      return "unreadable";
   }
   return "unreadable";
 }
 
 SerologyResult ReadSerology(const fhir::Observation& obs, const SerologyTest& test) {
   switch (obs.QualitativeResult()) {
-    case fhir::Qualitative::kPositive: return SerologyResult::kPositive;
-    case fhir::Qualitative::kNegative: return SerologyResult::kNegative;
-    case fhir::Qualitative::kIndeterminate: return SerologyResult::kIndeterminate;
-    case fhir::Qualitative::kUnknown: break;
+    case fhir::Qualitative::kPositive:
+      return SerologyResult::kPositive;
+    case fhir::Qualitative::kNegative:
+      return SerologyResult::kNegative;
+    case fhir::Qualitative::kIndeterminate:
+      return SerologyResult::kIndeterminate;
+    case fhir::Qualitative::kUnknown:
+      break;
   }
   auto q = obs.ValueQuantity();
   if (!q || !test.positive_at_or_above) return SerologyResult::kUnreadable;
-  auto at_least = fhir::IsAtLeast(*q, test.positive_at_or_above->value, test.positive_at_or_above->unit);
+  auto at_least =
+      fhir::IsAtLeast(*q, test.positive_at_or_above->value, test.positive_at_or_above->unit);
   if (!at_least.ok()) return SerologyResult::kUnreadable;  // unit missing or unknown: never assumed
   switch (*at_least) {
-    case fhir::Tri::kYes: return SerologyResult::kPositive;
-    case fhir::Tri::kNo: return SerologyResult::kNegative;
-    case fhir::Tri::kUnknown: return SerologyResult::kIndeterminate;
+    case fhir::Tri::kYes:
+      return SerologyResult::kPositive;
+    case fhir::Tri::kNo:
+      return SerologyResult::kNegative;
+    case fhir::Tri::kUnknown:
+      return SerologyResult::kIndeterminate;
   }
   return SerologyResult::kUnreadable;
 }

@@ -13,6 +13,7 @@
 
 #include "fhir/coding.h"
 #include "fhir/observation.h"
+
 #include "hooks/order_builder.h"
 #include "hooks/rule_basics.h"
 

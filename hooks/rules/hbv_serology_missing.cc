@@ -2,10 +2,11 @@
 
 #include "base/status_macros.h"
 #include "base/uuid.h"
+
 #include "hooks/card_maker.h"
 #include "hooks/order_builder.h"
-#include "hooks/rules/hbv_serology.h"
 #include "hooks/rules/drug_exposure.h"
+#include "hooks/rules/hbv_serology.h"
 
 namespace cds::hooks {
 namespace {
@@ -42,18 +43,21 @@ class HbvSerologyMissing final : public Rule {
       for (const ReadResult& r : results) {
         positive = positive || r.result == SerologyResult::kPositive;
         bool recent = r.obs.EffectiveTime() && r.obs.EffectiveTime()->Earliest() >= window_start;
-        if (!usable && (r.result == SerologyResult::kPositive || (r.result == SerologyResult::kNegative && recent))) {
+        if (!usable && (r.result == SerologyResult::kPositive ||
+                        (r.result == SerologyResult::kNegative && recent))) {
           usable = &r;
         }
       }
       if (positive && t.required) return;  // HBV exposure is known: hbv-prophylaxis-missing's case
       if (usable) {
-        evidence.push_back({usable->obs.Key(), t.label + " " + std::string(SerologyResultName(usable->result)),
+        evidence.push_back({usable->obs.Key(),
+                            t.label + " " + std::string(SerologyResultName(usable->result)),
                             usable->obs.EffectiveTime(), ""});
         continue;
       }
       if (const DraftOrder* o = DraftedTest(ctx, t)) {
-        evidence.push_back({o->key, t.label + " ordered in this session", std::nullopt, "result pending"});
+        evidence.push_back(
+            {o->key, t.label + " ordered in this session", std::nullopt, "result pending"});
         continue;
       }
       missing.push_back(&t);
@@ -68,7 +72,8 @@ class HbvSerologyMissing final : public Rule {
   // A draft ServiceRequest in this session for one of the test's codes.
   static const DraftOrder* DraftedTest(const RuleContext& ctx, const SerologyTest& t) {
     for (const DraftOrder& o : ctx.orders().all()) {
-      if (fhir::IsResourceOfType(*o.resource, "ServiceRequest") && t.codes.MatchesMember(*o.resource, "code")) {
+      if (fhir::IsResourceOfType(*o.resource, "ServiceRequest") &&
+          t.codes.MatchesMember(*o.resource, "code")) {
         return &o;
       }
     }
@@ -89,7 +94,8 @@ class HbvSerologyMissing final : public Rule {
                        bool required_missing, const std::vector<Evidence>& evidence) const {
     std::string names;
     for (const SerologyTest* t : missing) names += (names.empty() ? "" : ", ") + t->label;
-    config::TextTemplate::Values values = {{"missing", names}, {"window", c_.negative_valid_for.ToString()}};
+    config::TextTemplate::Values values = {{"missing", names},
+                                           {"window", c_.negative_valid_for.ToString()}};
     cards::Card card = maker_.Make(required_missing ? c_.indicator : c_.indicator_optional_only,
                                    c_.summary.Render(values), c_.detail.Render(values), evidence);
     cards::Suggestion s;
@@ -98,7 +104,8 @@ class HbvSerologyMissing final : public Rule {
     s.is_recommended = true;
     for (const SerologyTest* t : missing) {
       if (!t->order) continue;
-      s.actions.push_back(CreateAction("Order " + t->order->label, ServiceRequestJson(ctx.request(), t->order->code)));
+      s.actions.push_back(CreateAction("Order " + t->order->label,
+                                       ServiceRequestJson(ctx.request(), t->order->code)));
     }
     if (!s.actions.empty()) {
       card.suggestions.push_back(std::move(s));
@@ -130,25 +137,35 @@ StatusOr<std::unique_ptr<Rule>> MakeHbvSerologyMissing(const RuleBuildContext& c
   if (c.tests.empty()) return n.ErrorAt("tests", "must list at least one test");
   CDS_ASSIGN_OR_RETURN(std::string ind, n.String("indicator"));
   CDS_ASSIGN_OR_RETURN(std::string ind_opt, n.String("indicator_when_only_optional_missing"));
-  if (!cards::ParseIndicator(ind, &c.indicator)) return n.ErrorAt("indicator", "must be info, warning or critical");
+  if (!cards::ParseIndicator(ind, &c.indicator))
+    return n.ErrorAt("indicator", "must be info, warning or critical");
   if (!cards::ParseIndicator(ind_opt, &c.indicator_optional_only)) {
     return n.ErrorAt("indicator_when_only_optional_missing", "must be info, warning or critical");
   }
   CDS_ASSIGN_OR_RETURN(c.summary, config::ParseTemplate(n, "summary", kPlaceholders));
   CDS_ASSIGN_OR_RETURN(c.detail, config::ParseTemplate(n, "detail", kPlaceholders));
-  CDS_ASSIGN_OR_RETURN(c.suggestion_label, config::ParseTemplate(n, "suggestion_label", kPlaceholders));
+  CDS_ASSIGN_OR_RETURN(c.suggestion_label,
+                       config::ParseTemplate(n, "suggestion_label", kPlaceholders));
   RuleInfo info;
   info.id = ctx.basics().id;
   info.title = ctx.basics().title;
   info.hooks = {Hook::kPatientView, Hook::kOrderSelect, Hook::kOrderSign};
   info.data_keys = {"hbvSerology"};
   info.patient_view_data_keys = ExposureDataKeys();
-  info.trigger = "Rituximab exposure and no usable HBsAg or total anti-HBc result (negative within " +
-                 c.negative_valid_for.ToString() + ", positive at any time); anti-HBs listed too.";
+  info.trigger =
+      "Rituximab exposure and no usable HBsAg or total anti-HBc result (negative within " +
+      c.negative_valid_for.ToString() + ", positive at any time); anti-HBs listed too.";
   info.indicator = ind + " (" + ind_opt + " when only optional tests are missing)";
   info.suggestions = "Create ServiceRequests (LOINC) for the missing tests.";
-  info.config_keys = {"exposure.drugs", "exposure.lookback", "negative_valid_for", "tests[]", "indicator",
-                      "indicator_when_only_optional_missing", "summary", "detail", "suggestion_label"};
+  info.config_keys = {"exposure.drugs",
+                      "exposure.lookback",
+                      "negative_valid_for",
+                      "tests[]",
+                      "indicator",
+                      "indicator_when_only_optional_missing",
+                      "summary",
+                      "detail",
+                      "suggestion_label"};
   info.citation_id = ctx.basics().citation->id;
   return std::unique_ptr<Rule>(new HbvSerologyMissing(std::move(info), std::move(c),
                                                       CardMaker(ctx.basics(), ctx.knowledge())));

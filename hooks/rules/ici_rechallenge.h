@@ -1,6 +1,16 @@
-// Rule ici-rechallenge: A checkpoint inhibitor ordered after grade 3-4 (or unresolved grade 2) ICI neuropathy.
-// (Implementation pending: issue 3. The factory fails until the rule is written, and a
-// rule only runs once its knowledge/rules/ici-rechallenge.json exists.)
+// Rule ici-rechallenge (order-select: selected orders; order-sign: every draft): a
+// checkpoint inhibitor ordered for a patient who had checkpoint-inhibitor neuropathy.
+//
+//   critical  Guillain-Barre syndrome, or any neuropathy that ever reached grade 3-4:
+//             permanently discontinue (suggests removing the draft order);
+//   warning   a grade 2 neuropathy not yet back to grade <= 1: hold;
+//   warning   an ICI neuropathy whose grade is not recorded (or whose latest grade
+//             Observation cannot be read): confirm the grade before re-challenge.
+// Past (resolved, inactive) conditions count for the peak grade: a grade 3 neuropathy
+// that has resolved still forbids re-challenge. "ICI neuropathy" needs a checkpoint
+// inhibitor on record (not the draft) and, when attribution is on, an onset not before
+// it (ici_grade.h). Resolution to grade <= 1 is the latest CTCAE grade Observation, or,
+// without one, every qualifying condition no longer being active.
 #pragma once
 
 #include <memory>

@@ -2,8 +2,10 @@
 
 #include "base/status_macros.h"
 #include "base/uuid.h"
+
 #include "fhir/observation_query.h"
 #include "fhir/quantity.h"
+
 #include "hooks/card_maker.h"
 #include "hooks/order_builder.h"
 #include "hooks/rules/drug_exposure.h"
@@ -44,7 +46,8 @@ class IgmFlareRisk final : public Rule {
       out.NoteInsufficient("latest IgM unit cannot be converted: " + high.status().message());
       return;
     }
-    if (*high == fhir::Tri::kUnknown) out.NoteInsufficient("latest IgM comparator leaves the threshold open");
+    if (*high == fhir::Tri::kUnknown)
+      out.NoteInsufficient("latest IgM comparator leaves the threshold open");
     if (*high != fhir::Tri::kYes) return;
     std::string threshold = fhir::FormatNumber(c_.threshold) + " " + c_.threshold_unit;
     config::TextTemplate::Values values = {{"value", latest->ValueText()},
@@ -58,8 +61,8 @@ class IgmFlareRisk final : public Rule {
     cards::Suggestion s;
     s.label = c_.plasmapheresis.label;
     s.uuid = NewUuid();
-    s.actions.push_back(
-        CreateAction(c_.plasmapheresis.label, ServiceRequestJson(ctx.request(), c_.plasmapheresis.code)));
+    s.actions.push_back(CreateAction(c_.plasmapheresis.label,
+                                     ServiceRequestJson(ctx.request(), c_.plasmapheresis.code)));
     card.suggestions.push_back(std::move(s));
     card.selection_behavior = cards::SelectionBehavior::kAtMostOne;
     out.AddCard(std::move(card));
@@ -74,7 +77,8 @@ class IgmFlareRisk final : public Rule {
 
 StatusOr<std::unique_ptr<Rule>> MakeIgmFlareRisk(const RuleBuildContext& ctx) {
   const config::Node& n = ctx.section();
-  CDS_RETURN_IF_ERROR(ctx.CheckKeys({"exposure", "igm", "threshold", "summary", "detail", "plasmapheresis"}));
+  CDS_RETURN_IF_ERROR(
+      ctx.CheckKeys({"exposure", "igm", "threshold", "summary", "detail", "plasmapheresis"}));
   Config c;
   CDS_ASSIGN_OR_RETURN(config::Node exposure, n.Child("exposure"));
   CDS_ASSIGN_OR_RETURN(c.exposure, ParseExposure(ctx, exposure));
@@ -97,14 +101,15 @@ StatusOr<std::unique_ptr<Rule>> MakeIgmFlareRisk(const RuleBuildContext& ctx) {
   info.hooks = {Hook::kPatientView, Hook::kOrderSelect, Hook::kOrderSign};
   info.data_keys = {"igm"};
   info.patient_view_data_keys = ExposureDataKeys();
-  info.trigger = "Rituximab exposure and latest serum IgM >= " + fhir::FormatNumber(c.threshold) + " " +
-                 c.threshold_unit + " (after unit conversion).";
+  info.trigger = "Rituximab exposure and latest serum IgM >= " + fhir::FormatNumber(c.threshold) +
+                 " " + c.threshold_unit + " (after unit conversion).";
   info.indicator = "warning";
   info.suggestions = "Create a ServiceRequest for " + c.plasmapheresis.label + ".";
-  info.config_keys = {"exposure.drugs", "exposure.lookback", "igm", "threshold.value", "threshold.unit",
-                      "summary", "detail", "plasmapheresis"};
+  info.config_keys = {"exposure.drugs", "exposure.lookback", "igm",    "threshold.value",
+                      "threshold.unit", "summary",           "detail", "plasmapheresis"};
   info.citation_id = ctx.basics().citation->id;
-  return std::unique_ptr<Rule>(new IgmFlareRisk(std::move(info), std::move(c), CardMaker(ctx.basics(), ctx.knowledge())));
+  return std::unique_ptr<Rule>(
+      new IgmFlareRisk(std::move(info), std::move(c), CardMaker(ctx.basics(), ctx.knowledge())));
 }
 
 }  // namespace cds::hooks

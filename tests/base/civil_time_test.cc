@@ -143,7 +143,8 @@ TEST(CalendarSpanTest, ToString) {
     const char* want;
   } rows[] = {{{12, 0}, "12 months"}, {{1, 0}, "1 month"},        {{0, 90}, "90 days"},
               {{0, 1}, "1 day"},      {{1, 2}, "1 month 2 days"}, {{2, 1}, "2 months 1 day"},
-              {{0, 0}, "0 days"}};
+              {{0, 0}, "0 days"},     {{24, 0}, "24 months"},     {{48, 0}, "4 years"},
+              {{240, 0}, "20 years"}, {{18, 0}, "18 months"}};
   for (const Row& r : rows) EXPECT_EQ(r.span.ToString(), r.want);
 }
 

@@ -1,11 +1,10 @@
 #include "base/log.h"
 
-#include <gtest/gtest.h>
-
-#include <rapidjson/document.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 namespace cds {
 namespace {

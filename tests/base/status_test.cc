@@ -1,6 +1,7 @@
 #include "base/status.h"
 
 #include "base/status_macros.h"
+
 #include "tests/support/status_matchers.h"
 
 namespace cds {

@@ -1,8 +1,8 @@
 #include "base/uuid.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace cds {
 namespace {

@@ -273,6 +273,8 @@ TEST(FormatNumberTest, NoTrailingZeros) {
   EXPECT_EQ(FormatNumber(7), "7");
   EXPECT_EQ(FormatNumber(-1.5), "-1.5");
   EXPECT_EQ(FormatNumber(6.98044), "6.98044");
+  EXPECT_EQ(FormatNumber(1500000), "1500000");  // never "1.5e+06" on a card
+  EXPECT_EQ(FormatNumber(250000), "250000");
 }
 
 TEST(ObservationRealSamplesTest, HL7Examples) {

@@ -1,8 +1,8 @@
 #include "tests/support/cds_response_validator.h"
 
-#include <rapidjson/document.h>
-
 #include <set>
+
+#include <rapidjson/document.h>
 
 namespace cds::testing {
 namespace {
@@ -13,7 +13,9 @@ class Checker {
  public:
   std::vector<std::string> problems;
 
-  void Fail(const std::string& path, const std::string& what) { problems.push_back(path + ": " + what); }
+  void Fail(const std::string& path, const std::string& what) {
+    problems.push_back(path + ": " + what);
+  }
 
   // JSON-2/3/4: no null, no "", [] or {} anywhere (the only exception is "cards": []).
   void NoEmpties(const Value& v, const std::string& path) {
@@ -21,12 +23,14 @@ class Checker {
     if (v.IsString() && v.GetStringLength() == 0) Fail(path, "empty string is not allowed");
     if (v.IsArray()) {
       if (v.Empty() && path != "$.cards") Fail(path, "empty array is not allowed");
-      for (rapidjson::SizeType i = 0; i < v.Size(); ++i) NoEmpties(v[i], path + "[" + std::to_string(i) + "]");
+      for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+        NoEmpties(v[i], path + "[" + std::to_string(i) + "]");
     }
     if (v.IsObject()) {
       if (v.MemberCount() == 0) Fail(path, "empty object is not allowed");
       for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-        if (std::string(it->name.GetString()) == "resource") continue;  // FHIR content, not ours to judge
+        if (std::string(it->name.GetString()) == "resource")
+          continue;  // FHIR content, not ours to judge
         NoEmpties(it->value, path + "." + it->name.GetString());
       }
     }
@@ -56,12 +60,15 @@ class Checker {
     if (!a.IsObject()) return Fail(path, "must be an object");
     if (Str(a, "type", path)) {
       std::string t = a["type"].GetString();
-      if (t != "create" && t != "update" && t != "delete") Fail(path + ".type", "must be create, update or delete");
-      if ((t == "create" || t == "update") && (!a.HasMember("resource") || !a["resource"].IsObject())) {
+      if (t != "create" && t != "update" && t != "delete")
+        Fail(path + ".type", "must be create, update or delete");
+      if ((t == "create" || t == "update") &&
+          (!a.HasMember("resource") || !a["resource"].IsObject())) {
         Fail(path + ".resource", "create/update needs a resource object");
       }
       if (t == "create" || t == "update") {
-        if (a.HasMember("resource") && a["resource"].IsObject() && !a["resource"].HasMember("resourceType")) {
+        if (a.HasMember("resource") && a["resource"].IsObject() &&
+            !a["resource"].HasMember("resourceType")) {
           Fail(path + ".resource", "must be a FHIR resource (resourceType)");
         }
       }
@@ -72,7 +79,8 @@ class Checker {
 
   void Card(const Value& c, const std::string& path, std::set<std::string>& uuids) {
     if (!c.IsObject()) return Fail(path, "must be an object");
-    if (Str(c, "uuid", path) && !uuids.insert(c["uuid"].GetString()).second) Fail(path + ".uuid", "is not unique");
+    if (Str(c, "uuid", path) && !uuids.insert(c["uuid"].GetString()).second)
+      Fail(path + ".uuid", "is not unique");
     if (Str(c, "summary", path)) {
       std::string s = c["summary"].GetString();
       size_t cps = 0;
@@ -82,28 +90,35 @@ class Checker {
     Str(c, "detail", path, false);
     if (Str(c, "indicator", path)) {
       std::string i = c["indicator"].GetString();
-      if (i != "info" && i != "warning" && i != "critical") Fail(path + ".indicator", "must be info, warning or critical");
+      if (i != "info" && i != "warning" && i != "critical")
+        Fail(path + ".indicator", "must be info, warning or critical");
     }
     if (!c.HasMember("source") || !c["source"].IsObject()) {
       Fail(path + ".source", "is required");
     } else {
       const Value& src = c["source"];
       Str(src, "label", path + ".source");
-      if (src.HasMember("topic")) Coding(src["topic"], path + ".source.topic", false);
-      else Fail(path + ".source.topic", "every card of this service names its rule");
+      if (src.HasMember("topic"))
+        Coding(src["topic"], path + ".source.topic", false);
+      else
+        Fail(path + ".source.topic", "every card of this service names its rule");
     }
     Suggestions(c, path, uuids);
     if (c.HasMember("overrideReasons")) {
       const Value& o = c["overrideReasons"];
-      if (!o.IsArray()) Fail(path + ".overrideReasons", "must be an array");
-      else for (rapidjson::SizeType i = 0; i < o.Size(); ++i) Coding(o[i], path + ".overrideReasons[" + std::to_string(i) + "]", true);
+      if (!o.IsArray())
+        Fail(path + ".overrideReasons", "must be an array");
+      else
+        for (rapidjson::SizeType i = 0; i < o.Size(); ++i)
+          Coding(o[i], path + ".overrideReasons[" + std::to_string(i) + "]", true);
     }
     if (c.HasMember("links")) Links(c["links"], path + ".links");
   }
 
   void Suggestions(const Value& c, const std::string& path, std::set<std::string>& uuids) {
     if (!c.HasMember("suggestions")) {
-      if (c.HasMember("selectionBehavior")) Fail(path + ".selectionBehavior", "given without suggestions");
+      if (c.HasMember("selectionBehavior"))
+        Fail(path + ".selectionBehavior", "given without suggestions");
       return;
     }
     const Value& s = c["suggestions"];
@@ -113,7 +128,8 @@ class Checker {
       Fail(path + ".selectionBehavior", "required when suggestions are present");
     } else {
       behavior = c["selectionBehavior"].GetString();
-      if (behavior != "at-most-one" && behavior != "any") Fail(path + ".selectionBehavior", "must be at-most-one or any");
+      if (behavior != "at-most-one" && behavior != "any")
+        Fail(path + ".selectionBehavior", "must be at-most-one or any");
     }
     int recommended = 0;
     for (rapidjson::SizeType i = 0; i < s.Size(); ++i) {
@@ -124,18 +140,25 @@ class Checker {
         continue;
       }
       Str(g, "label", sp);
-      if (Str(g, "uuid", sp) && !uuids.insert(g["uuid"].GetString()).second) Fail(sp + ".uuid", "is not unique");
+      if (Str(g, "uuid", sp) && !uuids.insert(g["uuid"].GetString()).second)
+        Fail(sp + ".uuid", "is not unique");
       if (g.HasMember("isRecommended")) {
-        if (!g["isRecommended"].IsBool()) Fail(sp + ".isRecommended", "must be a boolean");
-        else recommended += g["isRecommended"].GetBool();
+        if (!g["isRecommended"].IsBool())
+          Fail(sp + ".isRecommended", "must be a boolean");
+        else
+          recommended += g["isRecommended"].GetBool();
       }
       if (g.HasMember("actions")) {
         const Value& a = g["actions"];
-        if (!a.IsArray()) Fail(sp + ".actions", "must be an array");
-        else for (rapidjson::SizeType j = 0; j < a.Size(); ++j) Action(a[j], sp + ".actions[" + std::to_string(j) + "]");
+        if (!a.IsArray())
+          Fail(sp + ".actions", "must be an array");
+        else
+          for (rapidjson::SizeType j = 0; j < a.Size(); ++j)
+            Action(a[j], sp + ".actions[" + std::to_string(j) + "]");
       }
     }
-    if (behavior == "at-most-one" && recommended > 1) Fail(path, "more than one recommended suggestion with at-most-one");
+    if (behavior == "at-most-one" && recommended > 1)
+      Fail(path, "more than one recommended suggestion with at-most-one");
   }
 
   void Links(const Value& l, const std::string& path) {
@@ -146,12 +169,14 @@ class Checker {
       Str(k, "label", lp);
       if (Str(k, "url", lp)) {
         std::string u = k["url"].GetString();
-        if (u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0) Fail(lp + ".url", "must be absolute");
+        if (u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0)
+          Fail(lp + ".url", "must be absolute");
       }
       if (Str(k, "type", lp)) {
         std::string t = k["type"].GetString();
         if (t != "absolute" && t != "smart") Fail(lp + ".type", "must be absolute or smart");
-        if (t == "absolute" && k.HasMember("appContext")) Fail(lp + ".appContext", "only for smart links");
+        if (t == "absolute" && k.HasMember("appContext"))
+          Fail(lp + ".appContext", "only for smart links");
       }
     }
   }
@@ -170,11 +195,15 @@ std::vector<std::string> ValidateCdsResponse(std::string_view body) {
     return c.problems;
   }
   std::set<std::string> uuids;
-  for (rapidjson::SizeType i = 0; i < d["cards"].Size(); ++i) c.Card(d["cards"][i], "$.cards[" + std::to_string(i) + "]", uuids);
+  for (rapidjson::SizeType i = 0; i < d["cards"].Size(); ++i)
+    c.Card(d["cards"][i], "$.cards[" + std::to_string(i) + "]", uuids);
   if (d.HasMember("systemActions")) {
     const Value& s = d["systemActions"];
-    if (!s.IsArray()) c.Fail("$.systemActions", "must be an array");
-    else for (rapidjson::SizeType i = 0; i < s.Size(); ++i) c.Action(s[i], "$.systemActions[" + std::to_string(i) + "]");
+    if (!s.IsArray())
+      c.Fail("$.systemActions", "must be an array");
+    else
+      for (rapidjson::SizeType i = 0; i < s.Size(); ++i)
+        c.Action(s[i], "$.systemActions[" + std::to_string(i) + "]");
   }
   for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
     std::string k = it->name.GetString();

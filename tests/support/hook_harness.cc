@@ -1,11 +1,12 @@
 #include "tests/support/hook_harness.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdio>
 
-#include "app/runtime.h"
+#include <gtest/gtest.h>
+
 #include "fhir/datetime.h"
+
+#include "app/runtime.h"
 #include "tests/support/cds_response_validator.h"
 
 namespace cds::testing {
@@ -44,7 +45,8 @@ RequestBuilder& RequestBuilder::DraftOrder(std::string resource_json, bool selec
 }
 RequestBuilder& RequestBuilder::Prefetch(std::string key, std::vector<std::string> resources) {
   std::string b = R"({"resourceType":"Bundle","type":"searchset","entry":[)";
-  for (size_t i = 0; i < resources.size(); ++i) b += (i ? "," : "") + std::string(R"({"resource":)") + resources[i] + "}";
+  for (size_t i = 0; i < resources.size(); ++i)
+    b += (i ? "," : "") + std::string(R"({"resource":)") + resources[i] + "}";
   prefetch_[std::move(key)] = b + "]}";
   return *this;
 }
@@ -71,8 +73,9 @@ std::string RequestBuilder::Build(const std::vector<std::string>& default_null) 
   if (!fhir_server_.empty()) {
     r += ",\"fhirServer\":" + Quoted(fhir_server_);
     if (!token_.empty()) {
-      r += R"(,"fhirAuthorization":{"access_token":)" + Quoted(token_) +
-           R"(,"token_type":"Bearer","expires_in":300,"scope":"patient/*.read","subject":"cds-service"})";
+      r +=
+          R"(,"fhirAuthorization":{"access_token":)" + Quoted(token_) +
+          R"(,"token_type":"Bearer","expires_in":300,"scope":"patient/*.read","subject":"cds-service"})";
     }
   }
   r += ",\"context\":{\"userId\":\"Practitioner/pr1\"";
@@ -91,7 +94,8 @@ std::string RequestBuilder::Build(const std::vector<std::string>& default_null) 
       }
     }
     if (hook_ == "order-select") r += ",\"selections\":[" + selections + "]";
-    r += R"(,"draftOrders":{"resourceType":"Bundle","type":"collection","entry":[)" + entries + "]}";
+    r +=
+        R"(,"draftOrders":{"resourceType":"Bundle","type":"collection","entry":[)" + entries + "]}";
   }
   for (const auto& [k, v] : extra_context_) r += "," + Quoted(k) + ":" + v;
   r += "}";
@@ -116,7 +120,8 @@ std::vector<const rapidjson::Value*> HookResponse::Cards(std::string_view rule_i
   std::vector<const rapidjson::Value*> out;
   if (!doc.IsObject() || !doc.HasMember("cards") || !doc["cards"].IsArray()) return out;
   for (const auto& c : doc["cards"].GetArray()) {
-    if (c.HasMember("source") && c["source"].HasMember("topic") && c["source"]["topic"]["code"].GetString() == rule_id) {
+    if (c.HasMember("source") && c["source"].HasMember("topic") &&
+        c["source"]["topic"]["code"].GetString() == rule_id) {
       out.push_back(&c);
     }
   }
@@ -124,13 +129,15 @@ std::vector<const rapidjson::Value*> HookResponse::Cards(std::string_view rule_i
 }
 
 size_t HookResponse::CardCount() const {
-  return doc.IsObject() && doc.HasMember("cards") && doc["cards"].IsArray() ? doc["cards"].Size() : 0;
+  return doc.IsObject() && doc.HasMember("cards") && doc["cards"].IsArray() ? doc["cards"].Size()
+                                                                            : 0;
 }
 
 const rapidjson::Value* HookResponse::OnlyCard(std::string_view rule_id) const {
   auto cards = Cards(rule_id);
   if (cards.size() != 1) {
-    ADD_FAILURE() << "expected exactly one card of " << rule_id << ", got " << cards.size() << "; body: " << body;
+    ADD_FAILURE() << "expected exactly one card of " << rule_id << ", got " << cards.size()
+                  << "; body: " << body;
     return nullptr;
   }
   return cards[0];
@@ -179,9 +186,11 @@ std::string Coding(std::string_view system, std::string_view code, std::string_v
 }
 
 std::string LoincObservation(std::string_view id, std::string_view loinc, std::string_view date,
-                             std::string_view value_member, std::string_view status, std::string_view patient) {
-  std::string o = R"({"resourceType":"Observation","id":)" + Quoted(id) + ",\"status\":" + Quoted(status) +
-                  R"(,"code":{"coding":[)" + Coding("http://loinc.org", loinc) + "]}" +
+                             std::string_view value_member, std::string_view status,
+                             std::string_view patient) {
+  std::string o = R"({"resourceType":"Observation","id":)" + Quoted(id) +
+                  ",\"status\":" + Quoted(status) + R"(,"code":{"coding":[)" +
+                  Coding("http://loinc.org", loinc) + "]}" +
                   R"(,"subject":{"reference":"Patient/)" + std::string(patient) + "\"}";
   if (!date.empty()) o += ",\"effectiveDateTime\":" + Quoted(date);
   if (!value_member.empty()) o += "," + std::string(value_member);
@@ -193,7 +202,9 @@ std::string Quantity(double value, std::string_view ucum, std::string_view compa
   std::snprintf(v, sizeof(v), "%.10g", value);
   std::string q = R"("valueQuantity":{"value":)" + std::string(v);
   if (!comparator.empty()) q += ",\"comparator\":" + Quoted(comparator);
-  if (!ucum.empty()) q += ",\"unit\":" + Quoted(ucum) + R"(,"system":"http://unitsofmeasure.org","code":)" + Quoted(ucum);
+  if (!ucum.empty())
+    q += ",\"unit\":" + Quoted(ucum) + R"(,"system":"http://unitsofmeasure.org","code":)" +
+         Quoted(ucum);
   return q + "}";
 }
 
@@ -201,9 +212,11 @@ std::string SnomedValue(std::string_view code) {
   return R"("valueCodeableConcept":{"coding":[)" + Coding("http://snomed.info/sct", code) + "]}";
 }
 
-std::string RxMedicationRequest(std::string_view id, std::string_view rxnorm, std::string_view status,
-                                std::string_view authored, std::string_view extra_members, std::string_view patient) {
-  std::string m = R"({"resourceType":"MedicationRequest","id":)" + Quoted(id) + ",\"status\":" + Quoted(status) +
+std::string RxMedicationRequest(std::string_view id, std::string_view rxnorm,
+                                std::string_view status, std::string_view authored,
+                                std::string_view extra_members, std::string_view patient) {
+  std::string m = R"({"resourceType":"MedicationRequest","id":)" + Quoted(id) +
+                  ",\"status\":" + Quoted(status) +
                   R"(,"intent":"order","medicationCodeableConcept":{"coding":[)" +
                   Coding("http://www.nlm.nih.gov/research/umls/rxnorm", rxnorm) + "]}" +
                   R"(,"subject":{"reference":"Patient/)" + std::string(patient) + "\"}";
@@ -212,13 +225,14 @@ std::string RxMedicationRequest(std::string_view id, std::string_view rxnorm, st
   return m + "}";
 }
 
-std::string SnomedCondition(std::string_view id, std::string_view code, std::string_view clinical_status,
-                            std::string_view extra_members, std::string_view patient) {
-  std::string c = R"({"resourceType":"Condition","id":)" + Quoted(id) +
-                  R"(,"clinicalStatus":{"coding":[)" +
-                  Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", clinical_status) + "]}" +
-                  R"(,"code":{"coding":[)" + Coding("http://snomed.info/sct", code) + "]}" +
-                  R"(,"subject":{"reference":"Patient/)" + std::string(patient) + "\"}";
+std::string SnomedCondition(std::string_view id, std::string_view code,
+                            std::string_view clinical_status, std::string_view extra_members,
+                            std::string_view patient) {
+  std::string c =
+      R"({"resourceType":"Condition","id":)" + Quoted(id) + R"(,"clinicalStatus":{"coding":[)" +
+      Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", clinical_status) + "]}" +
+      R"(,"code":{"coding":[)" + Coding("http://snomed.info/sct", code) + "]}" +
+      R"(,"subject":{"reference":"Patient/)" + std::string(patient) + "\"}";
   if (!extra_members.empty()) c += "," + std::string(extra_members);
   return c + "}";
 }

@@ -7,8 +7,6 @@
 // about. LeaveAbsent(key) keeps a key out (absent = "not fetched").
 #pragma once
 
-#include <rapidjson/document.h>
-
 #include <map>
 #include <memory>
 #include <set>
@@ -16,9 +14,13 @@
 #include <string_view>
 #include <vector>
 
-#include "app/cds_hooks_service.h"
+#include <rapidjson/document.h>
+
 #include "base/clock.h"
+
 #include "config/server_config.h"
+
+#include "app/cds_hooks_service.h"
 
 namespace cds::testing {
 
@@ -67,7 +69,8 @@ class HookHarness {
  public:
   // `now` is a FHIR dateTime; `config_dir` defaults to the bundled config/.
   explicit HookHarness(std::string now = "2026-11-25T12:00:00Z", std::string config_dir = "",
-                       config::ServerConfig settings = {}, std::unique_ptr<fhir::FhirClient> client = nullptr);
+                       config::ServerConfig settings = {},
+                       std::unique_ptr<fhir::FhirClient> client = nullptr);
 
   // Evaluates `builder` against `service_id`, filling unset prefetch keys with null.
   HookResponse Call(std::string_view service_id, const RequestBuilder& builder);
@@ -92,10 +95,12 @@ std::string LoincObservation(std::string_view id, std::string_view loinc, std::s
 std::string Quantity(double value, std::string_view ucum, std::string_view comparator = "");
 std::string SnomedValue(std::string_view code);  // "valueCodeableConcept": SNOMED code
 // A MedicationRequest with an RxNorm medicationCodeableConcept.
-std::string RxMedicationRequest(std::string_view id, std::string_view rxnorm, std::string_view status,
-                                std::string_view authored = "", std::string_view extra_members = "",
+std::string RxMedicationRequest(std::string_view id, std::string_view rxnorm,
+                                std::string_view status, std::string_view authored = "",
+                                std::string_view extra_members = "",
                                 std::string_view patient = "p1");
-std::string SnomedCondition(std::string_view id, std::string_view code, std::string_view clinical_status = "active",
+std::string SnomedCondition(std::string_view id, std::string_view code,
+                            std::string_view clinical_status = "active",
                             std::string_view extra_members = "", std::string_view patient = "p1");
 
 }  // namespace cds::testing

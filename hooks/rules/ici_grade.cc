@@ -1,0 +1,322 @@
+#include "hooks/rules/ici_grade.h"
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cmath>
+#include <utility>
+
+#include "base/status_macros.h"
+
+#include "fhir/medication.h"
+#include "fhir/observation_query.h"
+#include "fhir/quantity.h"
+
+#include "hooks/medication_match.h"
+#include "hooks/rules/ctcae_grade.h"
+#include "hooks/rules/drug_exposure.h"
+
+namespace cds::hooks {
+namespace {
+
+const std::vector<std::string> kBasisPlaceholders = {"grade", "date", "value"};
+
+std::string Lower(std::string_view s) {
+  std::string out;
+  for (char ch : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  return out;
+}
+
+std::string_view TrimLeft(std::string_view s, std::string_view chars = " \t:") {
+  size_t i = s.find_first_not_of(chars);
+  return i == std::string_view::npos ? std::string_view() : s.substr(i);
+}
+
+std::string_view Trim(std::string_view s) {
+  s = TrimLeft(s, " \t");
+  size_t e = s.find_last_not_of(" \t");
+  return e == std::string_view::npos ? s : s.substr(0, e + 1);
+}
+
+// The grade Condition.severity stands for, and the severity as text.
+std::pair<std::optional<int>, std::string> SeverityGradeOf(const fhir::Condition& cond,
+                                                           const IciNeuropathyConfig& c) {
+  const json::Value* sev = cond.severity();
+  if (sev == nullptr) return {std::nullopt, ""};
+  std::string written(fhir::ConceptText(*sev));
+  for (const SeverityGrade& s : c.severity) {
+    if (s.codes.Matches(*sev)) return {s.grade, written.empty() ? s.text : written};
+  }
+  std::string text = Lower(Trim(written));
+  for (const SeverityGrade& s : c.severity) {
+    if (!text.empty() && text == s.text) return {s.grade, written};
+  }
+  return {std::nullopt, written};
+}
+
+// Was this record a real use of the drug (not a draft, cancellation or error)?
+bool IsUse(const json::Value& r) {
+  std::string_view type = fhir::ResourceView(r).resource_type();
+  std::string_view status = fhir::MedicationUse(r).status();
+  if (type == "MedicationRequest")
+    return status != "draft" && status != "cancelled" && status != "entered-in-error";
+  if (type == "MedicationAdministration")
+    return status == "completed" || status == "in-progress" || status == "stopped";
+  if (type == "MedicationStatement") return status != "entered-in-error" && status != "not-taken";
+  return false;
+}
+
+std::optional<fhir::FhirDateTime> UseTime(const json::Value& r) {
+  std::string_view type = fhir::ResourceView(r).resource_type();
+  if (type == "MedicationRequest") return fhir::MedicationRequest(r).AuthoredOn();
+  if (type == "MedicationAdministration") return fhir::MedicationAdministration(r).Effective();
+  return fhir::MedicationStatement(r).Effective();
+}
+
+std::string ValueOf(const fhir::Observation& o) {
+  if (auto i = json::GetInt64(o.json(), "valueInteger")) return std::to_string(*i);
+  std::string v = o.ValueText();
+  return v.empty() ? std::string("(no value)") : v;
+}
+
+Evidence ReadingEvidence(const GradeReading& r) {
+  return {r.obs.Key(), "CTCAE neuropathy grade " + ValueOf(r.obs), r.obs.EffectiveTime(),
+          r.grade ? "" : "value could not be read as a grade"};
+}
+
+std::string Render(const config::TextTemplate& t, int grade, std::string date = "",
+                   std::string value = "") {
+  return t.Render(
+      {{"grade", std::to_string(grade)}, {"date", std::move(date)}, {"value", std::move(value)}});
+}
+
+// Raises `g` to the floors of `conditions` (only current ones when `current_only`).
+void ApplyFloors(const std::vector<NeuroCondition>& conditions, bool current_only,
+                 const IciNeuropathyConfig& c, IciGrade& g) {
+  auto raise = [&](NeuroKind kind, int floor, const config::TextTemplate& basis) {
+    bool any = std::any_of(conditions.begin(), conditions.end(), [&](const NeuroCondition& n) {
+      return n.kind == kind && (n.current || !current_only);
+    });
+    if (!any || (g.grade && *g.grade >= floor)) return;
+    g.grade = floor;
+    g.basis += (g.basis.empty() ? "" : "; ") + Render(basis, floor);
+  };
+  raise(NeuroKind::kCranial, c.cranial_min_grade, c.basis_cranial);
+  raise(NeuroKind::kGuillainBarre, c.guillain_barre_min_grade, c.basis_guillain_barre);
+}
+
+}  // namespace
+
+StatusOr<IciNeuropathyConfig> ParseIciNeuropathyConfig(const RuleBuildContext& ctx,
+                                                       const config::Node& n) {
+  CDS_RETURN_IF_ERROR(
+      n.CheckKnownKeys({"peripheral", "guillain_barre", "cranial", "grade_observations",
+                        "severity_grades", "cranial_min_grade", "guillain_barre_min_grade",
+                        "ignore_onset_before_first_ici", "grade_basis"}));
+  IciNeuropathyConfig c;
+  CDS_ASSIGN_OR_RETURN(c.peripheral, ctx.CodeSetAt(n, "peripheral"));
+  CDS_ASSIGN_OR_RETURN(c.guillain_barre, ctx.CodeSetAt(n, "guillain_barre"));
+  CDS_ASSIGN_OR_RETURN(c.cranial, ctx.CodeSetAt(n, "cranial"));
+  CDS_ASSIGN_OR_RETURN(c.grade_observations, ctx.CodeSetAt(n, "grade_observations"));
+  CDS_ASSIGN_OR_RETURN(auto severities, n.Array("severity_grades"));
+  for (const config::Node& s : severities) {
+    CDS_RETURN_IF_ERROR(s.CheckKnownKeys({"codes", "text", "grade"}));
+    SeverityGrade g;
+    CDS_ASSIGN_OR_RETURN(g.codes, ctx.CodeSetAt(s, "codes"));
+    CDS_ASSIGN_OR_RETURN(std::string text, s.String("text"));
+    g.text = Lower(text);
+    CDS_ASSIGN_OR_RETURN(int64_t grade, s.Int("grade"));
+    if (grade < 1 || grade > 5) return s.ErrorAt("grade", "must be a CTCAE grade 1-5");
+    g.grade = static_cast<int>(grade);
+    c.severity.push_back(std::move(g));
+  }
+  CDS_ASSIGN_OR_RETURN(int64_t cranial, n.Int("cranial_min_grade"));
+  CDS_ASSIGN_OR_RETURN(int64_t gbs, n.Int("guillain_barre_min_grade"));
+  if (cranial < 1 || cranial > 4) return n.ErrorAt("cranial_min_grade", "must be 1-4");
+  if (gbs < 1 || gbs > 4) return n.ErrorAt("guillain_barre_min_grade", "must be 1-4");
+  c.cranial_min_grade = static_cast<int>(cranial);
+  c.guillain_barre_min_grade = static_cast<int>(gbs);
+  CDS_ASSIGN_OR_RETURN(c.ignore_onset_before_first_ici,
+                       n.BoolOr("ignore_onset_before_first_ici", true));
+  CDS_ASSIGN_OR_RETURN(config::Node basis, n.Child("grade_basis"));
+  CDS_RETURN_IF_ERROR(basis.CheckKnownKeys(
+      {"observation", "severity", "cranial", "guillain_barre", "unreadable", "none"}));
+  CDS_ASSIGN_OR_RETURN(c.basis_observation,
+                       config::ParseTemplate(basis, "observation", kBasisPlaceholders));
+  CDS_ASSIGN_OR_RETURN(c.basis_severity,
+                       config::ParseTemplate(basis, "severity", kBasisPlaceholders));
+  CDS_ASSIGN_OR_RETURN(c.basis_cranial,
+                       config::ParseTemplate(basis, "cranial", kBasisPlaceholders));
+  CDS_ASSIGN_OR_RETURN(c.basis_guillain_barre,
+                       config::ParseTemplate(basis, "guillain_barre", kBasisPlaceholders));
+  CDS_ASSIGN_OR_RETURN(c.basis_unreadable,
+                       config::ParseTemplate(basis, "unreadable", kBasisPlaceholders));
+  CDS_ASSIGN_OR_RETURN(c.basis_none, config::ParseTemplate(basis, "none", kBasisPlaceholders));
+  return c;
+}
+
+std::optional<IciHistory> FindIciHistory(const RuleContext& ctx, const fhir::CodeSet& drugs,
+                                         RuleOutcome& out) {
+  std::vector<const std::vector<const json::Value*>*> lists;
+  for (const std::string& key : ExposureDataKeys()) lists.push_back(ctx.Require(key, out));
+  for (const auto* l : lists) {
+    if (l == nullptr) return std::nullopt;
+  }
+  IciHistory h;
+  for (const auto* list : lists) {
+    for (const json::Value* r : *list) {
+      if (!IsUse(*r)) continue;
+      DrugMatch m = MatchDrug(ctx, *r, drugs, out);
+      if (m.result != fhir::Tri::kYes) continue;
+      h.any = true;
+      auto t = UseTime(*r);
+      if (!t || (h.first && *h.first <= t->Earliest())) continue;
+      h.first = t->Earliest();
+      std::string name = m.name.empty() ? std::string("(unnamed medication)") : m.name;
+      h.first_evidence = Evidence{fhir::ResourceView(*r).Key(),
+                                  "first checkpoint inhibitor on record: " + name, t, ""};
+    }
+  }
+  return h;
+}
+
+std::vector<NeuroCondition> FindNeuroConditions(const std::vector<const json::Value*>& conditions,
+                                                const IciNeuropathyConfig& c,
+                                                const IciHistory& history, bool include_past) {
+  std::vector<NeuroCondition> out;
+  for (const json::Value* r : conditions) {
+    if (!fhir::IsResourceOfType(*r, "Condition")) continue;
+    fhir::Condition cond(*r);
+    const json::Value* code = cond.code();
+    if (code == nullptr || cond.IsRefutedOrError()) continue;
+    bool current = cond.IsCurrent();
+    if (!current && !include_past) continue;
+    NeuroKind kind;
+    if (c.guillain_barre.Matches(*code)) {
+      kind = NeuroKind::kGuillainBarre;
+    } else if (c.cranial.Matches(*code)) {
+      kind = NeuroKind::kCranial;
+    } else if (c.peripheral.Matches(*code)) {
+      kind = NeuroKind::kPeripheral;
+    } else {
+      continue;
+    }
+    if (c.ignore_onset_before_first_ici) {
+      if (!history.any) continue;  // no checkpoint inhibitor on record: not ICI neuropathy
+      auto onset = cond.Onset();
+      if (onset && history.first && onset->Latest() < *history.first) continue;  // it came first
+    }
+    auto [grade, text] = SeverityGradeOf(cond, c);
+    out.push_back({cond, kind, current, grade, text});
+  }
+  return out;
+}
+
+std::vector<GradeReading> GradeReadings(const std::vector<const json::Value*>& observations,
+                                        const IciNeuropathyConfig& c,
+                                        std::optional<EpochMillis> not_before) {
+  std::vector<GradeReading> out;
+  for (const fhir::Observation& o : fhir::UsableObservations(observations, c.grade_observations)) {
+    auto t = o.EffectiveTime();
+    if (!t || (not_before && t->Latest() < *not_before)) continue;
+    out.push_back({o, ReadCtcaeGrade(o)});
+  }
+  return out;
+}
+
+IciGrade CurrentGrade(const std::vector<NeuroCondition>& conditions,
+                      const std::vector<GradeReading>& readings, const IciNeuropathyConfig& c) {
+  IciGrade g;
+  if (!readings.empty()) {
+    const GradeReading& r = readings.front();
+    std::string date = r.obs.EffectiveTime()->ToString();
+    g.evidence.push_back(ReadingEvidence(r));
+    if (r.grade) {
+      g.grade = r.grade;
+      g.basis = Render(c.basis_observation, *r.grade, date, ValueOf(r.obs));
+    } else {
+      g.basis = c.basis_unreadable.Render({{"date", date}, {"value", ValueOf(r.obs)}});
+    }
+  } else {
+    for (const NeuroCondition& n : conditions) {
+      if (!n.current || !n.severity_grade || (g.grade && *g.grade >= *n.severity_grade)) continue;
+      g.grade = n.severity_grade;
+      g.basis = Render(c.basis_severity, *n.severity_grade, "", n.severity_text);
+    }
+  }
+  ApplyFloors(conditions, /*current_only=*/true, c, g);
+  if (g.basis.empty()) g.basis = c.basis_none.Render({});
+  return g;
+}
+
+IciGrade PeakGrade(const std::vector<NeuroCondition>& conditions,
+                   const std::vector<GradeReading>& readings, const IciNeuropathyConfig& c) {
+  IciGrade g;
+  bool unreadable = false;
+  for (const GradeReading& r : readings) {
+    if (!r.grade) {
+      unreadable = true;
+      g.evidence.push_back(ReadingEvidence(r));
+      continue;
+    }
+    if (g.grade && *g.grade >= *r.grade) continue;
+    g.grade = r.grade;
+    g.basis =
+        Render(c.basis_observation, *r.grade, r.obs.EffectiveTime()->ToString(), ValueOf(r.obs));
+    g.evidence.push_back(ReadingEvidence(r));
+  }
+  for (const NeuroCondition& n : conditions) {
+    if (!n.severity_grade || (g.grade && *g.grade >= *n.severity_grade)) continue;
+    g.grade = n.severity_grade;
+    g.basis = Render(c.basis_severity, *n.severity_grade, "", n.severity_text);
+  }
+  ApplyFloors(conditions, /*current_only=*/false, c, g);
+  if (unreadable && (!g.grade || *g.grade < 3)) {
+    g.grade.reset();
+    const GradeReading& r = *std::find_if(readings.begin(), readings.end(),
+                                          [](const GradeReading& x) { return !x.grade; });
+    g.basis = c.basis_unreadable.Render(
+        {{"date", r.obs.EffectiveTime()->ToString()}, {"value", ValueOf(r.obs)}});
+  }
+  if (g.basis.empty()) g.basis = c.basis_none.Render({});
+  return g;
+}
+
+std::optional<EpochMillis> EarliestOnset(const std::vector<NeuroCondition>& conditions,
+                                         std::optional<EpochMillis> fallback) {
+  std::optional<EpochMillis> earliest;
+  for (const NeuroCondition& n : conditions) {
+    auto onset = n.condition.Onset();
+    if (onset && (!earliest || onset->Earliest() < *earliest)) earliest = onset->Earliest();
+  }
+  return earliest ? earliest : fallback;
+}
+
+std::vector<Evidence> ConditionEvidence(const std::vector<NeuroCondition>& conditions) {
+  std::vector<Evidence> out;
+  for (const NeuroCondition& n : conditions) {
+    std::string status(n.condition.clinical_status());
+    std::string text = ConditionNames({n});
+    text += status.empty() ? " (clinical status not recorded)" : " (" + status + ")";
+    if (!n.severity_text.empty()) text += ", severity " + n.severity_text;
+    out.push_back({n.condition.Key(), text, n.condition.Onset(), ""});
+  }
+  return out;
+}
+
+std::string ConditionNames(const std::vector<NeuroCondition>& conditions) {
+  std::string names;
+  for (const NeuroCondition& n : conditions) {
+    std::string name(n.condition.Text());
+    if (name.empty()) {
+      fhir::ForEachCoding(*n.condition.code(), [&](const fhir::CodingView& v) {
+        if (name.empty()) name = std::string(v.code);
+      });
+    }
+    if (names.find(name) != std::string::npos) continue;
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  return names;
+}
+
+}  // namespace cds::hooks

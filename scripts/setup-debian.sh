@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing cds-hooks-server needs on Debian 12
+# (bookworm): the compiler and libraries from Debian's packages, and the pinned npm test
+# tooling (a FHIR server and a JOSE library, used by tests only). Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+  build-essential cmake pkg-config git ca-certificates curl \
+  libcpp-httplib-dev rapidjson-dev libboost-dev libsqlite3-dev libssl-dev zlib1g-dev libbrotli-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev \
+  clang libclang-rt-14-dev clang-format \
+  sqlite3 wrk openssl
+
+# Test tooling runs on Node.js >= 20 (the machine image provides it; Debian 12's own
+# nodejs is 18, too old for @medplum/fhir-router).
+if command -v node >/dev/null && [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ]; then
+  npm ci --prefix tests/fhir_server --no-audit --no-fund
+  npm ci --prefix tests/auth/jose --no-audit --no-fund
+  if [ -f tests/security/jose/package-lock.json ]; then
+    npm ci --prefix tests/security/jose --no-audit --no-fund
+  fi
+else
+  echo "setup-debian.sh: Node.js >= 20 not found; tests that need the FHIR test server or jose will fail" >&2
+  exit 1
+fi

@@ -1,0 +1,10 @@
+// libFuzzer target "dosage": see FuzzDosage in fuzz_entry_points.h.
+#include <cstddef>
+#include <cstdint>
+
+#include "tests/fuzz/fuzz_entry_points.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  cds::fuzz::FuzzDosage(data, size);
+  return 0;
+}

@@ -1,0 +1,10 @@
+// libFuzzer target "hook_call": see FuzzHookCall in fuzz_entry_points.h.
+#include <cstddef>
+#include <cstdint>
+
+#include "tests/fuzz/fuzz_entry_points.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  cds::fuzz::FuzzHookCall(data, size);
+  return 0;
+}
