@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/) with clang and runs each for a bounded time.
 #
-#   FUZZ_SECONDS     seconds per target (default 30)
+#   FUZZ_SECONDS     seconds per target (default 20)
 #   FUZZ_TARGETS     space-separated subset, e.g. "request jwt" (default: every target built)
 #   FUZZ_BUILD_DIR   build directory (default <repo>/build-fuzz)
 #   FUZZ_JOBS        parallel build jobs (default 2)
@@ -20,7 +20,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
-SECONDS_PER_TARGET=${FUZZ_SECONDS:-30}
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-20}
 JOBS=${FUZZ_JOBS:-2}
 SHARED=${CDS_SHARED_DIR:-$ROOT/../shared}
 MAX_SEED_BYTES=65536  # larger shared samples slow every mutation; the committed seeds are small

@@ -44,7 +44,7 @@ class Fixture {
   Fixture() : clock_(1795608000000) {  // 2026-11-25T12:00:00Z
     SetLogLevel(LogLevel::kError);
     app::ServiceOptions o;
-    o.config_dir = std::string(CDS_SOURCE_DIR) + "/config";
+    o.config_dir = std::string(CDS_SOURCE_DIR "/config");
     o.record_cards = false;
     auto s = app::CdsHooksService::Create(std::move(o), clock_, nullptr);
     if (!s.ok()) {

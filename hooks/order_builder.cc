@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "base/status_macros.h"
+#include "base/uuid.h"
 
 #include "fhir/reference.h"
 
@@ -145,6 +146,33 @@ std::string MedicationRequestJson(const CdsRequest& request, const MedicationSpe
   w.EndArray();
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
+}
+
+cards::Suggestion MedicationSuggestion(const CdsRequest& request, const MedicationSpec& spec,
+                                       bool recommended) {
+  cards::Suggestion s;
+  s.label = spec.label;
+  s.uuid = NewUuid();
+  if (recommended) s.is_recommended = true;
+  s.actions.push_back(CreateAction(spec.text, MedicationRequestJson(request, spec)));
+  return s;
+}
+
+cards::Suggestion OrdersSuggestion(const CdsRequest& request, std::string label,
+                                   const std::vector<const OrderSpec*>& orders, bool recommended) {
+  cards::Suggestion s;
+  s.label = std::move(label);
+  s.uuid = NewUuid();
+  if (recommended) s.is_recommended = true;
+  for (const OrderSpec* o : orders) {
+    s.actions.push_back(CreateAction("Order " + o->label, ServiceRequestJson(request, o->code)));
+  }
+  return s;
+}
+
+cards::Suggestion ServiceRequestSuggestion(const CdsRequest& request, const OrderSpec& spec,
+                                           bool recommended) {
+  return OrdersSuggestion(request, "Order " + spec.label, {&spec}, recommended);
 }
 
 cards::Action CreateAction(std::string description, std::string resource_json) {

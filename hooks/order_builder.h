@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -47,5 +48,15 @@ std::string ServiceRequestJson(const CdsRequest& request, const config::CodeEntr
 std::string MedicationRequestJson(const CdsRequest& request, const MedicationSpec& spec);
 
 cards::Action CreateAction(std::string description, std::string resource_json);
+
+// A suggestion (with a fresh uuid) that creates the MedicationRequest of `spec`.
+cards::Suggestion MedicationSuggestion(const CdsRequest& request, const MedicationSpec& spec,
+                                       bool recommended);
+// A suggestion that creates one ServiceRequest per order; the actions apply together.
+cards::Suggestion OrdersSuggestion(const CdsRequest& request, std::string label,
+                                   const std::vector<const OrderSpec*>& orders, bool recommended);
+// OrdersSuggestion for one order, labelled "Order <label>".
+cards::Suggestion ServiceRequestSuggestion(const CdsRequest& request, const OrderSpec& spec,
+                                           bool recommended);
 
 }  // namespace cds::hooks

@@ -113,9 +113,9 @@ class DanScreeningDue final : public Rule {
       return false;
     }
     evidence.push_back(ConditionEvidence(
-        *d.condition, type + " known for at least " + DescribeSpan(c_.type1_due_after)));
-    reason = c_.reason_long_standing.Render(
-        {{"type", type}, {"years", DescribeSpan(c_.type1_due_after)}});
+        *d.condition, type + " known for at least " + c_.type1_due_after.ToString()));
+    reason =
+        c_.reason_long_standing.Render({{"type", type}, {"years", c_.type1_due_after.ToString()}});
     return true;
   }
 
@@ -173,7 +173,7 @@ StatusOr<std::unique_ptr<Rule>> MakeDanScreeningDue(const RuleBuildContext& ctx)
   if (c.screening_procedures) info.data_keys.push_back(kProceduresKey);
   info.trigger =
       "Type 2 diabetes, or type 1 diabetes (or diabetes of unrecorded type) for at least " +
-      DescribeSpan(c.type1_due_after) +
+      c.type1_due_after.ToString() +
       ", no diagnosed autonomic neuropathy, and no screening recorded in " + c.interval.ToString() +
       (c.screening_procedures
            ? "."

@@ -210,34 +210,6 @@ StatusOr<fhir::Tri> HbA1cAbove(const fhir::Quantity& q, double target_percent) {
   return fhir::IsAbove(in_percent, target_percent, "%");
 }
 
-cards::Suggestion MedicationSuggestion(const CdsRequest& request, const MedicationSpec& spec,
-                                       bool recommended) {
-  cards::Suggestion s;
-  s.label = spec.label;
-  s.uuid = NewUuid();
-  if (recommended) s.is_recommended = true;
-  s.actions.push_back(CreateAction(spec.text, MedicationRequestJson(request, spec)));
-  return s;
-}
-
-cards::Suggestion ServiceRequestSuggestion(const CdsRequest& request, const OrderSpec& spec,
-                                           bool recommended) {
-  cards::Suggestion s;
-  s.label = "Order " + spec.label;
-  s.uuid = NewUuid();
-  if (recommended) s.is_recommended = true;
-  s.actions.push_back(CreateAction("Order " + spec.label, ServiceRequestJson(request, spec.code)));
-  return s;
-}
-
-std::string DescribeSpan(const CalendarSpan& span) {
-  if (span.days == 0 && span.months > 0 && span.months % 12 == 0) {
-    int years = span.months / 12;
-    return std::to_string(years) + (years == 1 ? " year" : " years");
-  }
-  return span.ToString();
-}
-
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;

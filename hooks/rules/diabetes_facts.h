@@ -120,17 +120,6 @@ StatusOr<double> HbA1cNgspPercent(const fhir::Quantity& q);
 // Is the HbA1c above `target_percent`? kUnknown when a comparator leaves it open.
 StatusOr<fhir::Tri> HbA1cAbove(const fhir::Quantity& q, double target_percent);
 
-// ---- Suggestions ------------------------------------------------------------------
-
-cards::Suggestion MedicationSuggestion(const CdsRequest& request, const MedicationSpec& spec,
-                                       bool recommended);
-cards::Suggestion ServiceRequestSuggestion(const CdsRequest& request, const OrderSpec& spec,
-                                           bool recommended);
-
-// A span as a clinician reads it: whole years as years ("5 years"), else
-// CalendarSpan::ToString ("12 months", "90 days").
-std::string DescribeSpan(const CalendarSpan& span);
-
 // Joins names with ", ".
 std::string JoinNames(const std::vector<std::string>& names);
 

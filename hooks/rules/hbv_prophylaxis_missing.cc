@@ -112,16 +112,11 @@ class HbvProphylaxisMissing final : public Rule {
   }
 
   void AddSuggestions(const RuleContext& ctx, cards::Card& card) const {
-    auto add = [&](const MedicationSpec& spec, bool recommended) {
-      cards::Suggestion s;
-      s.label = spec.label;
-      s.uuid = NewUuid();
-      if (recommended) s.is_recommended = true;
-      s.actions.push_back(CreateAction(spec.text, MedicationRequestJson(ctx.request(), spec)));
-      card.suggestions.push_back(std::move(s));
-    };
-    add(c_.recommended, true);
-    for (const MedicationSpec& alt : c_.alternatives) add(alt, false);
+    card.suggestions.push_back(
+        MedicationSuggestion(ctx.request(), c_.recommended, /*recommended=*/true));
+    for (const MedicationSpec& alt : c_.alternatives) {
+      card.suggestions.push_back(MedicationSuggestion(ctx.request(), alt, /*recommended=*/false));
+    }
     card.selection_behavior = cards::SelectionBehavior::kAtMostOne;
   }
 

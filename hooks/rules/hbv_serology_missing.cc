@@ -98,17 +98,13 @@ class HbvSerologyMissing final : public Rule {
                                            {"window", c_.negative_valid_for.ToString()}};
     cards::Card card = maker_.Make(required_missing ? c_.indicator : c_.indicator_optional_only,
                                    c_.summary.Render(values), c_.detail.Render(values), evidence);
-    cards::Suggestion s;
-    s.label = c_.suggestion_label.Render(values);
-    s.uuid = NewUuid();
-    s.is_recommended = true;
+    std::vector<const OrderSpec*> orders;
     for (const SerologyTest* t : missing) {
-      if (!t->order) continue;
-      s.actions.push_back(CreateAction("Order " + t->order->label,
-                                       ServiceRequestJson(ctx.request(), t->order->code)));
+      if (t->order) orders.push_back(&*t->order);
     }
-    if (!s.actions.empty()) {
-      card.suggestions.push_back(std::move(s));
+    if (!orders.empty()) {
+      card.suggestions.push_back(OrdersSuggestion(ctx.request(), c_.suggestion_label.Render(values),
+                                                  orders, /*recommended=*/true));
       card.selection_behavior = cards::SelectionBehavior::kAtMostOne;
     }
     return card;

@@ -144,15 +144,9 @@ class IciNeuropathy final : public Rule {
     cards::Card card = maker_.Make(spec.indicator, spec.summary.Render(values),
                                    spec.detail.Render(MarkdownValues(values)), evidence);
     for (const SuggestionSpec& s : spec.suggestions) {
-      cards::Suggestion sug;
-      sug.label = s.label;
-      sug.uuid = NewUuid();
-      if (s.recommended) sug.is_recommended = true;
-      for (const OrderSpec& o : s.orders) {
-        sug.actions.push_back(
-            CreateAction("Order " + o.label, ServiceRequestJson(ctx.request(), o.code)));
-      }
-      card.suggestions.push_back(std::move(sug));
+      std::vector<const OrderSpec*> orders;
+      for (const OrderSpec& o : s.orders) orders.push_back(&o);
+      card.suggestions.push_back(OrdersSuggestion(ctx.request(), s.label, orders, s.recommended));
     }
     if (!card.suggestions.empty()) card.selection_behavior = cards::SelectionBehavior::kAny;
     return card;

@@ -58,12 +58,8 @@ class IgmFlareRisk final : public Rule {
                         "at or above " + threshold});
     cards::Card card = maker_.Make(cards::Indicator::kWarning, c_.summary.Render(values),
                                    c_.detail.Render(values), evidence);
-    cards::Suggestion s;
-    s.label = c_.plasmapheresis.label;
-    s.uuid = NewUuid();
-    s.actions.push_back(CreateAction(c_.plasmapheresis.label,
-                                     ServiceRequestJson(ctx.request(), c_.plasmapheresis.code)));
-    card.suggestions.push_back(std::move(s));
+    card.suggestions.push_back(OrdersSuggestion(ctx.request(), c_.plasmapheresis.label,
+                                                {&c_.plasmapheresis}, /*recommended=*/false));
     card.selection_behavior = cards::SelectionBehavior::kAtMostOne;
     out.AddCard(std::move(card));
   }

@@ -121,15 +121,10 @@ class RituximabBaselineLabs final : public Rule {
                                                            : exposure.drug_name)}};
     cards::Card card = maker_.Make(cards::Indicator::kInfo, c_.summary.Render(values),
                                    c_.detail.Render(values), evidence);
-    cards::Suggestion s;
-    s.label = c_.suggestion_label.Render(values);
-    s.uuid = NewUuid();
-    s.is_recommended = true;
-    for (const BaselineTest* t : missing) {
-      s.actions.push_back(CreateAction("Order " + t->order.label,
-                                       ServiceRequestJson(ctx.request(), t->order.code)));
-    }
-    card.suggestions.push_back(std::move(s));
+    std::vector<const OrderSpec*> orders;
+    for (const BaselineTest* t : missing) orders.push_back(&t->order);
+    card.suggestions.push_back(OrdersSuggestion(ctx.request(), c_.suggestion_label.Render(values),
+                                                orders, /*recommended=*/true));
     card.selection_behavior = cards::SelectionBehavior::kAtMostOne;
     return card;
   }

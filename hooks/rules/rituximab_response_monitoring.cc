@@ -198,13 +198,8 @@ class RituximabResponseMonitoring final : public Rule {
         {"window", c_.exposure.lookback.ToString()}};
     cards::Card card = maker_.Make(cards::Indicator::kInfo, c_.summary.Render(values),
                                    c_.detail.Render(values), evidence);
-    cards::Suggestion s;
-    s.label = c_.suggestion_label.Render(values);
-    s.uuid = NewUuid();
-    s.is_recommended = true;
-    s.actions.push_back(CreateAction("Order " + c_.cd19_order.label,
-                                     ServiceRequestJson(ctx.request(), c_.cd19_order.code)));
-    card.suggestions.push_back(std::move(s));
+    card.suggestions.push_back(OrdersSuggestion(ctx.request(), c_.suggestion_label.Render(values),
+                                                {&c_.cd19_order}, /*recommended=*/true));
     card.selection_behavior = cards::SelectionBehavior::kAtMostOne;
     return card;
   }

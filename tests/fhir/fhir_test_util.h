@@ -31,7 +31,7 @@ inline EpochMillis Utc(int y, int mo, int d, int hh = 0, int mi = 0, int ss = 0,
   return DaysFromCivil(y, mo, d) * 86'400'000LL + ((hh * 60 + mi) * 60 + ss) * 1000LL + ms;
 }
 
-inline std::string SamplesDir() { return std::string(CDS_SHARED_DIR) + "/fhir-samples"; }
+inline std::string SamplesDir() { return std::string(CDS_SHARED_DIR "/fhir-samples"); }
 inline bool SamplesAvailable() { return std::filesystem::is_directory(SamplesDir()); }
 
 // Reads and parses `SamplesDir()/relative`; a missing or malformed file is a test failure.

@@ -41,7 +41,7 @@ void InvariantBroken(std::string_view what) {
   std::abort();
 }
 
-std::string BundledConfigDir() { return std::string(CDS_SOURCE_DIR) + "/config"; }
+std::string BundledConfigDir() { return std::string(CDS_SOURCE_DIR "/config"); }
 
 const hooks::ServiceRegistry& BundledRegistry() {
   static const std::shared_ptr<const hooks::ServiceRegistry> registry = [] {

@@ -50,7 +50,7 @@ TEST(RuleCoverageTest, EveryKnowledgeRuleHasATestFileThatNamesIt) {
 }
 
 TEST(RuleCoverageTest, EveryKnowledgeRuleIsOfferedByAServiceInDiscovery) {
-  auto registry = app::LoadRegistry(std::string(CDS_SOURCE_DIR) + "/config");
+  auto registry = app::LoadRegistry(std::string(CDS_SOURCE_DIR "/config"));
   ASSERT_TRUE(registry.ok()) << registry.status().message();
   rapidjson::Document discovery;
   discovery.Parse((*registry)->discovery_json().c_str());

@@ -138,7 +138,7 @@ std::vector<CardSummary> Summaries(const std::string& body) {
 
 // The prefetch keys of a service in the bundled knowledge.
 std::vector<std::string> ServicePrefetchKeys(std::string_view service_id) {
-  auto registry = app::LoadRegistry(std::string(CDS_SOURCE_DIR) + "/config");
+  auto registry = app::LoadRegistry(std::string(CDS_SOURCE_DIR "/config"));
   EXPECT_TRUE(registry.ok()) << registry.status().message();
   if (!registry.ok()) return {};
   const hooks::CdsService* s = (*registry)->Find(service_id);
@@ -230,7 +230,7 @@ TEST(EvalCliTest, HelpListsEveryFlag) {
   ProcessRun r = RunServer({"--help"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Every flag the parser knows (read from its source, so a new flag without help fails here).
-  std::string cli = ReadFileOrFail(std::string(CDS_SOURCE_DIR) + "/app/cli.cc");
+  std::string cli = ReadFileOrFail(std::string(CDS_SOURCE_DIR "/app/cli.cc"));
   size_t help_end = cli.find("StatusOr<CommandLine> ParseCommandLine");
   ASSERT_NE(help_end, std::string::npos);
   std::string parser = cli.substr(help_end);
@@ -254,7 +254,7 @@ TEST(EvalCliTest, HelpListsEveryFlag) {
 }
 
 TEST(EvalCliTest, RulesMarkdownEqualsTheCommittedDocs) {
-  const std::string docs = std::string(CDS_SOURCE_DIR) + "/docs/rules.md";
+  const std::string docs = std::string(CDS_SOURCE_DIR "/docs/rules.md");
   if (!fs::exists(docs)) GTEST_SKIP() << docs << " is not committed yet";
   ProcessRun r = RunServer({"rules", "--markdown"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -273,7 +273,7 @@ TEST(EvalCliTest, RulesMarkdownListsEveryRule) {
 TEST(EvalCliTest, CheckConfigAcceptsTheBundledConfigAndRejectsABrokenThreshold) {
   TempDir tmp;
   const std::string copy = tmp.path() + "/config";
-  fs::copy(std::string(CDS_SOURCE_DIR) + "/config", copy, fs::copy_options::recursive);
+  fs::copy(std::string(CDS_SOURCE_DIR "/config"), copy, fs::copy_options::recursive);
 
   ProcessRun good = RunServer({"check-config", "--config", copy});
   EXPECT_EQ(good.exit_code, 0) << good.err;

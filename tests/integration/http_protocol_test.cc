@@ -197,7 +197,7 @@ struct ConfiguredService {
 std::map<std::string, ConfiguredService> ConfiguredServices() {
   std::map<std::string, ConfiguredService> out;
   for (const auto& entry :
-       fs::directory_iterator(std::string(CDS_SOURCE_DIR) + "/config/knowledge/services")) {
+       fs::directory_iterator(std::string(CDS_SOURCE_DIR "/config/knowledge/services"))) {
     if (entry.path().extension() != ".json") continue;
     std::string text = ReadFileOrFail(entry.path());
     rapidjson::Document d;
@@ -221,7 +221,7 @@ std::map<std::string, ConfiguredService> ConfiguredServices() {
 std::map<std::string, std::string> ConfiguredPrefetch() {
   std::map<std::string, std::string> out;
   for (const auto& entry :
-       fs::directory_iterator(std::string(CDS_SOURCE_DIR) + "/config/knowledge/prefetch")) {
+       fs::directory_iterator(std::string(CDS_SOURCE_DIR "/config/knowledge/prefetch"))) {
     if (entry.path().extension() != ".json") continue;
     std::string text = ReadFileOrFail(entry.path());
     rapidjson::Document d;

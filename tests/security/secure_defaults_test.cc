@@ -148,7 +148,7 @@ TEST(SecureDefaultsTest, BadTlsFilesStopStartUp) {
   TempDir dir;
   std::string config = dir.path() + "/config";
   std::filesystem::create_directories(config);
-  std::filesystem::create_directory_symlink(std::string(CDS_SOURCE_DIR) + "/config/knowledge",
+  std::filesystem::create_directory_symlink(std::string(CDS_SOURCE_DIR "/config/knowledge"),
                                             config + "/knowledge");
   std::ofstream(config + "/server.json")
       << R"({"tls": {"cert_file": ")" << dir.path() << R"(/missing.pem", "key_file": ")"

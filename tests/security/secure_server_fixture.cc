@@ -186,7 +186,7 @@ std::unique_ptr<SecureServer> SecureServer::Start(ServerSetup setup) {
     return nullptr;
   }
   std::string dir =
-      setup.config_dir.empty() ? std::string(CDS_SOURCE_DIR) + "/config" : setup.config_dir;
+      setup.config_dir.empty() ? std::string(CDS_SOURCE_DIR "/config") : setup.config_dir;
   s->service_clock_.Set(ParseNow(kServiceNow));
   s->auth_clock_.Set(setup.auth_now);
   auto service = app::CreateService(s->settings_, dir, s->service_clock_, /*record_cards=*/true);

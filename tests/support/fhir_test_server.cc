@@ -28,7 +28,7 @@ constexpr std::chrono::seconds kStartTimeout(30);
 constexpr std::chrono::seconds kStopTimeout(5);
 constexpr std::string_view kListeningPrefix = "LISTENING ";
 
-std::string ServerDir() { return std::string(CDS_SOURCE_DIR) + "/tests/fhir_server"; }
+std::string ServerDir() { return CDS_SOURCE_DIR "/tests/fhir_server"; }
 
 bool EnvFlag(const char* name) {
   const char* v = std::getenv(name);

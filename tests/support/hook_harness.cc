@@ -146,7 +146,7 @@ const rapidjson::Value* HookResponse::OnlyCard(std::string_view rule_id) const {
 HookHarness::HookHarness(std::string now, std::string config_dir, config::ServerConfig settings,
                          std::unique_ptr<fhir::FhirClient> client)
     : clock_(ParseNow(now)) {
-  if (config_dir.empty()) config_dir = std::string(CDS_SOURCE_DIR) + "/config";
+  if (config_dir.empty()) config_dir = std::string(CDS_SOURCE_DIR "/config");
   app::ServiceOptions options{std::move(settings), config_dir, /*record_cards=*/false};
   auto s = app::CdsHooksService::Create(std::move(options), clock_, std::move(client));
   if (!s.ok()) {

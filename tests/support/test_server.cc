@@ -38,7 +38,7 @@ std::unique_ptr<TestServer> TestServer::Start(TestServerOptions options) {
     s->clock_ = std::make_unique<FixedClock>(t->begin);
   }
   std::string config_dir =
-      options.config_dir.empty() ? std::string(CDS_SOURCE_DIR) + "/config" : options.config_dir;
+      options.config_dir.empty() ? std::string(CDS_SOURCE_DIR "/config") : options.config_dir;
   if (std::getenv("CDS_TEST_VERBOSE") == nullptr) SetLogLevel(LogLevel::kError);
   auto service = app::CreateService(s->config_, config_dir, *s->clock_, /*record_cards=*/true);
   if (!service.ok()) {

@@ -121,7 +121,7 @@ class Generator {
 inline void History(Generator& g, double last_heart_rate, double last_hba1c) {
   for (int year = 2012; year <= 2026; ++year) {
     for (int month : {1, 4, 7, 10}) {
-      char date[16];
+      char date[32];  // room for any int, so -Wformat-truncation stays quiet
       std::snprintf(date, sizeof(date), "%04d-%02d-15", year, month);
       bool last = year == 2026 && month == 10;
       g.Visit(date, last ? last_heart_rate : 78);
