@@ -41,8 +41,9 @@ fi
 
 t0=$(date +%s)
 mkdir -p "$BUILD"
+# -O1 -gline-tables-only: OSS-Fuzz's flags, fast to build and still fast to run.
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -DCDS_FUZZ=ON -DCDS_BUILD_BENCH=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$BUILD/configure.log" 2>&1 ||
+  -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" >"$BUILD/configure.log" 2>&1 ||
   { cat "$BUILD/configure.log"; exit 1; }
 cmake --build "$BUILD" -j"$JOBS" --target fuzz_targets >"$BUILD/build.log" 2>&1 ||
   { grep -E -B2 -A12 'error|Error' "$BUILD/build.log" | head -120; exit 1; }
