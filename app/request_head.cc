@@ -94,6 +94,35 @@ HeadVerdict CheckField(std::string_view line, const HeadLimits& limits, Framing&
   return {};
 }
 
+// Methods the router answers: with the resource, or with 404/405 and Allow. cpp-httplib
+// also parses CONNECT, TRACE and PRI; no resource here has them.
+bool IsRoutedMethod(std::string_view m) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}) {
+    if (m == known) return true;
+  }
+  return false;
+}
+
+// The request line is "method SP request-target SP HTTP-version" (RFC 9112 §3). A
+// well-formed HTTP/1.x line whose method is none of the routed ones gets 501 (RFC 9110
+// §9.1); anything else malformed is left to cpp-httplib, which answers 400.
+HeadVerdict CheckRequestLine(std::string_view line) {
+  if (line.size() > kMaxLineBytes) return Refuse(414, "request line is too long");
+  if (HasForbiddenControl(line)) return Refuse(400, "control character in the request line");
+  size_t sp1 = line.find(' ');
+  size_t sp2 = line.rfind(' ');
+  if (sp1 == std::string_view::npos || sp1 == 0 || sp2 == sp1) return {};
+  std::string_view method = line.substr(0, sp1);
+  std::string_view version = line.substr(sp2 + 1);
+  bool token = std::all_of(method.begin(), method.end(), [](char c) { return IsTokenChar(c); });
+  if (token && version.starts_with("HTTP/1.") && !IsRoutedMethod(method)) {
+    return Refuse(501,
+                  "request method not implemented (GET, HEAD, POST, PUT, DELETE, OPTIONS, "
+                  "PATCH are understood)");
+  }
+  return {};
+}
+
 }  // namespace
 
 size_t FindHeadEnd(std::string_view buffer) {
@@ -129,8 +158,8 @@ HeadVerdict InspectRequestHead(std::string_view head, const HeadLimits& limits) 
     }
     if (first) {
       first = false;
-      if (line.size() > kMaxLineBytes) return Refuse(414, "request line is too long");
-      if (HasForbiddenControl(line)) return Refuse(400, "control character in the request line");
+      HeadVerdict v = CheckRequestLine(line);
+      if (v.status != 0) return v;
       continue;
     }
     if (++fields > limits.max_lines) {

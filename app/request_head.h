@@ -11,7 +11,8 @@
 //   400  bare LF or CR, NUL or another control character, obs-fold, a malformed field name,
 //        an invalid or conflicting Content-Length, or Content-Length with Transfer-Encoding
 //   413  Content-Length above max_body_bytes (answered before one body byte is read)
-//   501  a Transfer-Encoding other than "chunked"
+//   501  a Transfer-Encoding other than "chunked", or a request method the router does not
+//        know (CONNECT, TRACE, an unknown token)
 // An acceptable head with neither Content-Length nor Transfer-Encoding has a zero-length
 // body (RFC 9112 §6.3); `add_zero_length` asks the caller to say so to cpp-httplib.
 //

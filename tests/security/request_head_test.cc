@@ -53,6 +53,20 @@ TEST(RequestHeadTest, Table) {
       {"long request line", "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\n\r\n", 414},
       {"long field", "GET / HTTP/1.1\r\nX: " + std::string(9000, 'a') + "\r\n\r\n", 431},
       {"obs-text is fine", "GET / HTTP/1.1\r\nX: caf\xc3\xa9\r\n\r\n", 0},
+      // Methods: the routed ones pass (the router answers 404/405); others are 501.
+      {"OPTIONS", "OPTIONS /cds-services HTTP/1.1\r\nHost: a\r\n\r\n", 0},
+      {"HEAD", "HEAD /healthz HTTP/1.1\r\nHost: a\r\n\r\n", 0},
+      {"DELETE", "DELETE /cds-services HTTP/1.1\r\nHost: a\r\n\r\n", 0},
+      {"PATCH", "PATCH /cds-services HTTP/1.1\r\nHost: a\r\n\r\n", 0},
+      {"TRACE", "TRACE / HTTP/1.1\r\nHost: a\r\n\r\n", 501},
+      {"CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: a\r\n\r\n", 501},
+      {"unknown method", "FOO / HTTP/1.1\r\nHost: a\r\n\r\n", 501},
+      {"lower-case get", "get / HTTP/1.1\r\nHost: a\r\n\r\n", 501},
+      {"HTTP/1.0 unknown method", "FOO / HTTP/1.0\r\n\r\n", 501},
+      // Not HTTP/1.x, or not a request line: cpp-httplib answers 400.
+      {"HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\n", 0},
+      {"method not a token", "G(T / HTTP/1.1\r\n\r\n", 0},
+      {"no version", "FOO /\r\n\r\n", 0},
   };
   for (const Row& row : rows) {
     HeadVerdict v = InspectRequestHead(row.head, Limits());
