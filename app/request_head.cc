@@ -5,6 +5,8 @@
 #include <charconv>
 #include <optional>
 
+#include "base/ascii.h"
+
 namespace cds::app {
 namespace {
 
@@ -26,19 +28,6 @@ bool HasForbiddenControl(std::string_view s) {
     auto c = static_cast<unsigned char>(ch);
     return (c < 0x20 && c != '\t') || c == 0x7F;
   });
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // Framing fields seen so far.
@@ -63,9 +52,9 @@ HeadVerdict CheckField(std::string_view line, const HeadLimits& limits, Framing&
   if (!std::all_of(name.begin(), name.end(), [](char c) { return IsTokenChar(c); })) {
     return Refuse(400, "malformed header field name");
   }
-  std::string_view value = Trim(line.substr(colon + 1));
+  std::string_view value = StripAsciiBlanks(line.substr(colon + 1));
   if (HasForbiddenControl(value)) return Refuse(400, "control character in a header field");
-  if (EqualsIgnoreCase(name, "Content-Length")) {
+  if (EqualsIgnoreAsciiCase(name, "Content-Length")) {
     uint64_t n = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     bool digits_only = !value.empty() && std::all_of(value.begin(), value.end(),
@@ -83,12 +72,12 @@ HeadVerdict CheckField(std::string_view line, const HeadLimits& limits, Framing&
     }
     f.content_length = n;
     if (n > limits.max_body_bytes) f.too_long = true;
-  } else if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
+  } else if (EqualsIgnoreAsciiCase(name, "Transfer-Encoding")) {
     if (f.transfer_encoding)
       return Refuse(501, "only a single Transfer-Encoding: chunked is supported");
     f.transfer_encoding = true;
-    f.chunked = EqualsIgnoreCase(value, "chunked");
-  } else if (EqualsIgnoreCase(name, "Connection")) {
+    f.chunked = EqualsIgnoreAsciiCase(value, "chunked");
+  } else if (EqualsIgnoreAsciiCase(name, "Connection")) {
     f.connection = true;
   }
   return {};

@@ -3,14 +3,10 @@
 #include <cctype>
 #include <charconv>
 
+#include "base/ascii.h"
+
 namespace cds {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool ValidHost(std::string_view h) {
   if (h.empty() || h.size() > 253) return false;
@@ -46,7 +42,7 @@ std::optional<Url> ParseUrl(std::string_view text) {
   Url u;
   size_t sep = text.find("://");
   if (sep == std::string_view::npos) return std::nullopt;
-  u.scheme = Lower(text.substr(0, sep));
+  u.scheme = AsciiLower(text.substr(0, sep));
   if (u.scheme != "http" && u.scheme != "https") return std::nullopt;
   std::string_view rest = text.substr(sep + 3);
   if (rest.find('#') != std::string_view::npos) return std::nullopt;
@@ -63,7 +59,7 @@ std::optional<Url> ParseUrl(std::string_view text) {
     port_text = authority.substr(colon + 1);
   }
   if (!ValidHost(host)) return std::nullopt;
-  u.host = Lower(host);
+  u.host = AsciiLower(host);
   u.port = u.scheme == "https" ? 443 : 80;
   if (!port_text.empty()) {
     int p = 0;
@@ -80,9 +76,9 @@ std::optional<Url> ParseUrl(std::string_view text) {
   // Dot segments could walk out of an allowed base path; refuse rather than normalise.
   if (u.path.find("/../") != std::string::npos || u.path.find("/./") != std::string::npos ||
       u.path.ends_with("/..") || u.path.ends_with("/.") || u.path.find('\\') != std::string::npos ||
-      Lower(u.path).find("%2e") != std::string::npos ||
-      Lower(u.path).find("%2f") != std::string::npos ||
-      Lower(u.path).find("%5c") != std::string::npos) {
+      AsciiLower(u.path).find("%2e") != std::string::npos ||
+      AsciiLower(u.path).find("%2f") != std::string::npos ||
+      AsciiLower(u.path).find("%5c") != std::string::npos) {
     return std::nullopt;
   }
   return u;

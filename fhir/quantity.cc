@@ -6,6 +6,8 @@
 #include <cmath>
 #include <string>
 
+#include "base/ascii.h"
+
 #include "fhir/coding.h"
 
 namespace cds::fhir {
@@ -109,17 +111,6 @@ constexpr std::array<Alias, 28> kAliases = {{
     {"cells/ul", "/uL"},
 }};
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 const UnitDef* FindExact(std::string_view ucum) {
   for (const UnitDef& u : kUnits) {
     if (u.ucum == ucum) return &u;
@@ -181,10 +172,10 @@ std::optional<std::string_view> CanonicalUnit(std::string_view text) {
   if (text.empty()) return std::nullopt;
   if (const UnitDef* u = FindExact(text)) return u->ucum;
   for (const UnitDef& u : kUnits) {
-    if (EqualsIgnoreCase(u.ucum, text)) return u.ucum;
+    if (EqualsIgnoreAsciiCase(u.ucum, text)) return u.ucum;
   }
   for (const Alias& a : kAliases) {
-    if (EqualsIgnoreCase(a.text, text)) return a.ucum;
+    if (EqualsIgnoreAsciiCase(a.text, text)) return a.ucum;
   }
   return std::nullopt;
 }

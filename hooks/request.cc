@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "base/ascii.h"
 #include "base/status_macros.h"
 #include "base/url.h"
 
@@ -30,17 +31,6 @@ bool IsPrintable(std::string_view s) {
   return true;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 StatusOr<std::optional<FhirAuthorization>> ParseAuthorization(const json::Value& root) {
   const json::Value* v = FindNonNull(root, "fhirAuthorization");
   if (v == nullptr) return std::optional<FhirAuthorization>();
@@ -50,7 +40,7 @@ StatusOr<std::optional<FhirAuthorization>> ParseAuthorization(const json::Value&
   if (!token || token->empty()) return Invalid("fhirAuthorization.access_token", "is required");
   a.access_token = *token;
   auto type = json::GetString(*v, "token_type");
-  if (!type || !EqualsIgnoreCase(*type, "Bearer")) {
+  if (!type || !EqualsIgnoreAsciiCase(*type, "Bearer")) {
     return Invalid("fhirAuthorization.token_type", "must be \"Bearer\"");
   }
   a.token_type = *type;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/ascii.h"
 #include "base/status_macros.h"
 
 #include "fhir/observation_query.h"
@@ -27,8 +28,7 @@ struct Config {
 
 // Does `text` name IgM as a word ("IgM MGUS", "IgM-kappa"), not negated ("non-IgM")?
 bool SaysIgm(std::string_view text) {
-  std::string t;
-  for (char ch : text) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  std::string t = AsciiLower(text);
   auto alnum = [&](size_t i) { return std::isalnum(static_cast<unsigned char>(t[i])) != 0; };
   bool found = false;
   for (size_t pos = t.find("igm"); pos != std::string::npos; pos = t.find("igm", pos + 1)) {

@@ -4,27 +4,17 @@
 #include <cmath>
 #include <string>
 
+#include "base/ascii.h"
+
 #include "fhir/coding.h"
 #include "fhir/quantity.h"
 
 namespace cds::hooks {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out;
-  for (char ch : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-  return out;
-}
-
 std::string_view TrimLeft(std::string_view s, std::string_view chars = " \t:") {
   size_t i = s.find_first_not_of(chars);
   return i == std::string_view::npos ? std::string_view() : s.substr(i);
-}
-
-std::string_view Trim(std::string_view s) {
-  s = TrimLeft(s, " \t");
-  size_t e = s.find_last_not_of(" \t");
-  return e == std::string_view::npos ? s : s.substr(0, e + 1);
 }
 
 std::optional<int> GradeFromQuantity(const fhir::Quantity& q) {
@@ -33,7 +23,7 @@ std::optional<int> GradeFromQuantity(const fhir::Quantity& q) {
     return std::nullopt;
   }
   for (std::string_view u : {q.unit, q.code}) {
-    if (!u.empty() && u != "1" && u != "{grade}" && Lower(u) != "grade") {
+    if (!u.empty() && u != "1" && u != "{grade}" && AsciiLower(u) != "grade") {
       return std::nullopt;  // a unit that is not a grade
     }
   }
@@ -45,7 +35,7 @@ std::optional<int> GradeFromQuantity(const fhir::Quantity& q) {
 // "3", "grade 3", "G3", "CTCAE grade 3", "Grade 3 - severe". Not "3/5", "3 of 5", "3-4",
 // "35", "3.5" or "3a": those are other scales, ranges or numbers.
 std::optional<int> ParseCtcaeGradeText(std::string_view text) {
-  std::string lower = Lower(Trim(text));
+  std::string lower = AsciiLower(StripAsciiBlanks(text));
   std::string_view t = lower;
   if (t.rfind("ctcae", 0) == 0) t = TrimLeft(t.substr(5));
   if (t.rfind("grade", 0) == 0) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "base/ascii.h"
 #include "base/status_macros.h"
 
 #include "fhir/medication.h"
@@ -21,23 +22,6 @@ namespace {
 
 const std::vector<std::string> kBasisPlaceholders = {"grade", "date", "value"};
 
-std::string Lower(std::string_view s) {
-  std::string out;
-  for (char ch : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-  return out;
-}
-
-std::string_view TrimLeft(std::string_view s, std::string_view chars = " \t:") {
-  size_t i = s.find_first_not_of(chars);
-  return i == std::string_view::npos ? std::string_view() : s.substr(i);
-}
-
-std::string_view Trim(std::string_view s) {
-  s = TrimLeft(s, " \t");
-  size_t e = s.find_last_not_of(" \t");
-  return e == std::string_view::npos ? s : s.substr(0, e + 1);
-}
-
 // The grade Condition.severity stands for, and the severity as text.
 std::pair<std::optional<int>, std::string> SeverityGradeOf(const fhir::Condition& cond,
                                                            const IciNeuropathyConfig& c) {
@@ -47,7 +31,7 @@ std::pair<std::optional<int>, std::string> SeverityGradeOf(const fhir::Condition
   for (const SeverityGrade& s : c.severity) {
     if (s.codes.Matches(*sev)) return {s.grade, written.empty() ? s.text : written};
   }
-  std::string text = Lower(Trim(written));
+  std::string text = AsciiLower(StripAsciiBlanks(written));
   for (const SeverityGrade& s : c.severity) {
     if (!text.empty() && text == s.text) return {s.grade, written};
   }
@@ -124,7 +108,7 @@ StatusOr<IciNeuropathyConfig> ParseIciNeuropathyConfig(const RuleBuildContext& c
     SeverityGrade g;
     CDS_ASSIGN_OR_RETURN(g.codes, ctx.CodeSetAt(s, "codes"));
     CDS_ASSIGN_OR_RETURN(std::string text, s.String("text"));
-    g.text = Lower(text);
+    g.text = AsciiLower(text);
     CDS_ASSIGN_OR_RETURN(int64_t grade, s.Int("grade"));
     if (grade < 1 || grade > 5) return s.ErrorAt("grade", "must be a CTCAE grade 1-5");
     g.grade = static_cast<int>(grade);

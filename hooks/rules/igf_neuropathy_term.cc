@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "base/ascii.h"
 #include "base/status_macros.h"
 
 #include "fhir/condition.h"
@@ -19,12 +20,6 @@ struct Config {
   std::string substring;  // lower case, e.g. "neuropathy"
   config::TextTemplate summary, detail;
 };
-
-std::string Lower(std::string_view s) {
-  std::string out;
-  for (char ch : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-  return out;
-}
 
 // `token` at the start of a word of `t`, not followed by a letter ("igf", "igf-1", "igf1").
 bool HasToken(const std::string& t, const std::string& token) {
@@ -64,7 +59,7 @@ class IgfNeuropathyTerm final : public Rule {
 
  private:
   bool Matches(std::string_view text) const {
-    std::string t = Lower(text);
+    std::string t = AsciiLower(text);
     return t.find(c_.substring) != std::string::npos && HasToken(t, c_.token);
   }
 
@@ -100,8 +95,8 @@ StatusOr<std::unique_ptr<Rule>> MakeIgfNeuropathyTerm(const RuleBuildContext& ct
   CDS_RETURN_IF_ERROR(match.CheckKnownKeys({"token", "contains"}));
   CDS_ASSIGN_OR_RETURN(std::string token, match.String("token"));
   CDS_ASSIGN_OR_RETURN(std::string contains, match.String("contains"));
-  c.token = Lower(token);
-  c.substring = Lower(contains);
+  c.token = AsciiLower(token);
+  c.substring = AsciiLower(contains);
   CDS_ASSIGN_OR_RETURN(c.summary, config::ParseTemplate(n, "summary", kPlaceholders));
   CDS_ASSIGN_OR_RETURN(c.detail, config::ParseTemplate(n, "detail", kPlaceholders));
   RuleInfo info;

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "base/json.h"
 
 #include "fhir/fhir_client.h"
@@ -17,6 +19,22 @@
 #include "tests/support/hook_harness.h"
 
 namespace cds::testing::dose {
+
+// The dose rule `rule` answered `r` with no card (`indicator` empty), or with exactly one
+// card of `indicator` whose summary contains `in_summary`.
+inline void ExpectDoseCard(const HookResponse& r, std::string_view rule,
+                           const std::string& indicator, const std::string& in_summary) {
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto cards = r.Cards(rule);
+  if (indicator.empty()) {
+    EXPECT_TRUE(cards.empty()) << r.body;
+    return;
+  }
+  ASSERT_EQ(cards.size(), 1u) << r.body;
+  EXPECT_STREQ((*cards[0])["indicator"].GetString(), indicator.c_str());
+  std::string summary = (*cards[0])["summary"].GetString();
+  EXPECT_NE(summary.find(in_summary), std::string::npos) << summary;
+}
 
 // {"value":v,"unit":u,"system":UCUM,"code":u}
 inline std::string Amount(double v, std::string_view unit = "mg") {
