@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 
 #include "cards/json.h"
+#include "store/sqlite_store.h"
 
 #include "hooks/feedback.h"
 
@@ -69,7 +70,7 @@ StatusOr<std::unique_ptr<CdsHooksService>> CdsHooksService::Create(
       return FailedPreconditionError("cannot create data_dir '" + s->options_.server.data_dir +
                                      "': " + ec.message());
     CDS_ASSIGN_OR_RETURN(
-        s->store_, store::FeedbackStore::Open(s->options_.server.data_dir + "/cds-hooks.sqlite3"));
+        s->store_, store::SqliteStore::Open(s->options_.server.data_dir + "/cds-hooks.sqlite3"));
   }
   return s;
 }
@@ -180,13 +181,13 @@ void CdsHooksService::RecordIssuedCards(const hooks::CdsRequest& request,
   EpochMillis now = clock_.Now();
   for (size_t i = 0; i < result.response.cards.size(); ++i) {
     const cards::Card& c = result.response.cards[i];
-    store::IssuedCard ic{c.uuid,
-                         std::string(request.hook_instance()),
-                         service_id,
-                         result.card_rule_ids[i],
-                         std::string(cards::IndicatorName(c.indicator)),
-                         now,
-                         {}};
+    store::IssuedCard ic;
+    ic.card_uuid = c.uuid;
+    ic.hook_instance = std::string(request.hook_instance());
+    ic.service_id = service_id;
+    ic.rule_id = result.card_rule_ids[i];
+    ic.indicator = std::string(cards::IndicatorName(c.indicator));
+    ic.issued_at = now;
     for (const cards::Suggestion& s : c.suggestions) ic.suggestion_uuids.push_back(s.uuid);
     issued.push_back(std::move(ic));
   }

@@ -19,7 +19,7 @@
 
 #include "config/server_config.h"
 #include "fhir/fhir_client.h"
-#include "store/feedback_store.h"
+#include "store/store.h"
 
 #include "hooks/engine.h"
 #include "hooks/service_registry.h"
@@ -53,7 +53,7 @@ class CdsHooksService {
   Status ReloadKnowledge();
 
   std::shared_ptr<const hooks::ServiceRegistry> registry() const;
-  store::FeedbackStore* store() { return store_.get(); }
+  store::Store* store() { return store_.get(); }
   const ServiceOptions& options() const { return options_; }
 
  private:
@@ -68,7 +68,7 @@ class CdsHooksService {
   const Clock& clock_;
   std::unique_ptr<fhir::FhirClient> fhir_client_;
   hooks::Engine engine_;
-  std::unique_ptr<store::FeedbackStore> store_;
+  std::unique_ptr<store::Store> store_;
   mutable std::mutex mu_;  // guards registry_ (the pointer, not the registry)
   std::shared_ptr<const hooks::ServiceRegistry> registry_;
   std::mutex reload_mu_;  // one reload at a time

@@ -14,7 +14,7 @@
 #include "base/json.h"
 #include "base/status.h"
 
-#include "store/feedback_store.h"
+#include "store/records.h"
 
 namespace cds::hooks {
 

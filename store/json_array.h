@@ -1,4 +1,5 @@
-// Encoding of string lists (suggestion uuids) as JSON array text for a single SQLite column.
+// Encoding of string lists (suggestion uuids) and of override-reason Codings as JSON array
+// text for a single column (SQLite TEXT; PostgreSQL TEXT checked as json).
 //
 // A JSON array keeps one feedback item in one row (so a batch's atomicity and idempotence rest
 // on a single UNIQUE key) and stays queryable from SQL with json_each() for reports.
@@ -14,10 +15,17 @@
 
 #include "base/status.h"
 
+#include "store/records.h"
+
 namespace cds::store {
 
 std::string EncodeJsonStringArray(const std::vector<std::string>& items);
 
 StatusOr<std::vector<std::string>> DecodeJsonStringArray(std::string_view text);
+
+// [{"system":...,"code":...,"display":...}]; empty members are omitted and decode as "".
+std::string EncodeJsonCodingArray(const std::vector<OverrideReasonCoding>& codings);
+
+StatusOr<std::vector<OverrideReasonCoding>> DecodeJsonCodingArray(std::string_view text);
 
 }  // namespace cds::store

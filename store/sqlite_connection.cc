@@ -87,6 +87,10 @@ Statement& Statement::BindInt64(int index, int64_t value) {
 
 Statement& Statement::BindTextOrNull(int index, std::string_view value) {
   if (!value.empty()) return BindText(index, value);
+  return BindNull(index);
+}
+
+Statement& Statement::BindNull(int index) {
   const int rc = sqlite3_bind_null(stmt_, index);
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   return *this;

@@ -1,6 +1,6 @@
 // Connection, Statement and Transaction: a thin, Status-returning layer over SQLite's C API.
 //
-// Internal to store/ (FeedbackStore is the public face). A Connection owns one sqlite3 handle
+// Internal to store/ (SqliteStore is the public face). A Connection owns one sqlite3 handle
 // and every statement prepared on it; Prepare() caches by SQL text, so each statement is
 // compiled once per connection. A Statement is a borrow of a cached statement: it must not
 // outlive its Connection, and when the borrow ends the statement is reset and its bindings
@@ -49,6 +49,7 @@ class Statement {
   Statement& BindInt64(int index, int64_t value);
   // Binds NULL for an empty string: the schema stores "absent" as NULL, never as ''.
   Statement& BindTextOrNull(int index, std::string_view value);
+  Statement& BindNull(int index);
 
   // true when a row is ready to read, false when the statement has finished.
   StatusOr<bool> Step();
@@ -56,6 +57,7 @@ class Statement {
   Status Run();
 
   // Column readers; valid only after Step() returned true. NULL reads as 0 / "".
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
   int64_t ColumnInt64(int column) const;
   std::string ColumnText(int column) const;
   bool ColumnIsNull(int column) const;

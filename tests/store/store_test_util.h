@@ -1,5 +1,5 @@
 // Helpers for the store tests: a scratch directory per test, a raw SQLite handle for checking
-// what is really on disk (independently of the FeedbackStore API), and row builders.
+// what is really on disk (independently of the Store API), and row builders.
 //
 // Not thread-safe; each test owns its helpers.
 #pragma once
@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include "store/feedback_store.h"
+#include "store/sqlite_store.h"
 
 #include <stdlib.h>
 

@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "store/feedback_store.h"
+#include "store/sqlite_store.h"
 
 #include "tests/store/store_test_util.h"
 #include "tests/support/status_matchers.h"
@@ -27,68 +27,68 @@ void WriteFile(const std::string& path, const std::string& bytes) {
   ASSERT_TRUE(out.good()) << path;
 }
 
-TEST(FeedbackStoreErrorsTest, EmptyPathIsInvalidArgument) {
-  EXPECT_THAT(FeedbackStore::Open(""), StatusIs(StatusCode::kInvalidArgument, HasSubstr("path")));
+TEST(SqliteStoreErrorsTest, EmptyPathIsInvalidArgument) {
+  EXPECT_THAT(SqliteStore::Open(""), StatusIs(StatusCode::kInvalidArgument, HasSubstr("path")));
 }
 
-TEST(FeedbackStoreErrorsTest, InMemoryDatabaseIsRefused) {
+TEST(SqliteStoreErrorsTest, InMemoryDatabaseIsRefused) {
   // Two connections to ":memory:" would be two unrelated databases, and nothing would persist.
-  EXPECT_THAT(FeedbackStore::Open(":memory:"),
+  EXPECT_THAT(SqliteStore::Open(":memory:"),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("WAL is required")));
 }
 
-TEST(FeedbackStoreErrorsTest, MissingParentDirectory) {
+TEST(SqliteStoreErrorsTest, MissingParentDirectory) {
   ScratchDir dir;
-  EXPECT_THAT(FeedbackStore::Open(dir.File("no/such/dir/feedback.db")),
+  EXPECT_THAT(SqliteStore::Open(dir.File("no/such/dir/feedback.db")),
               StatusIs(StatusCode::kFailedPrecondition,
-                       AllOf(HasSubstr("open feedback store"), HasSubstr("unable to open"))));
+                       AllOf(HasSubstr("open SQLite store"), HasSubstr("unable to open"))));
 }
 
-TEST(FeedbackStoreErrorsTest, PathIsADirectory) {
+TEST(SqliteStoreErrorsTest, PathIsADirectory) {
   ScratchDir dir;
-  EXPECT_THAT(FeedbackStore::Open(dir.path()),
+  EXPECT_THAT(SqliteStore::Open(dir.path()),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("unable to open")));
 }
 
-TEST(FeedbackStoreErrorsTest, ParentIsARegularFile) {
+TEST(SqliteStoreErrorsTest, ParentIsARegularFile) {
   ScratchDir dir;
   WriteFile(dir.File("plain"), "x");
-  EXPECT_THAT(FeedbackStore::Open(dir.File("plain/feedback.db")),
+  EXPECT_THAT(SqliteStore::Open(dir.File("plain/feedback.db")),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("unable to open")));
 }
 
-TEST(FeedbackStoreErrorsTest, ReadOnlyFile) {
+TEST(SqliteStoreErrorsTest, ReadOnlyFile) {
   if (geteuid() == 0) GTEST_SKIP() << "root ignores file permissions";
   ScratchDir dir;
   const std::string path = dir.File("feedback.db");
-  ASSERT_OK(FeedbackStore::Open(path));
+  ASSERT_OK(SqliteStore::Open(path));
   std::filesystem::permissions(path, std::filesystem::perms::owner_read);
-  EXPECT_THAT(FeedbackStore::Open(path),
+  EXPECT_THAT(SqliteStore::Open(path),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("read-only")));
 }
 
-TEST(FeedbackStoreErrorsTest, NotADatabase) {
+TEST(SqliteStoreErrorsTest, NotADatabase) {
   ScratchDir dir;
   const std::string path = dir.File("feedback.db");
   WriteFile(path, std::string(8192, 'Z'));
-  EXPECT_THAT(FeedbackStore::Open(path),
+  EXPECT_THAT(SqliteStore::Open(path),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("not a database")));
 }
 
-TEST(FeedbackStoreErrorsTest, NewerSchemaIsRefused) {
+TEST(SqliteStoreErrorsTest, NewerSchemaIsRefused) {
   ScratchDir dir;
   const std::string path = dir.File("feedback.db");
-  ASSERT_OK(FeedbackStore::Open(path));
+  ASSERT_OK(SqliteStore::Open(path));
   ASSERT_EQ(RawDb(path).Exec("PRAGMA user_version = 99"), SQLITE_OK);
-  EXPECT_THAT(FeedbackStore::Open(path),
+  EXPECT_THAT(SqliteStore::Open(path),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("schema version 99 is newer")));
 }
 
-TEST(FeedbackStoreErrorsTest, CorruptPagesGiveAnErrorNotACrash) {
+TEST(SqliteStoreErrorsTest, CorruptPagesGiveAnErrorNotACrash) {
   ScratchDir dir;
   const std::string path = dir.File("feedback.db");
   {
-    auto store = FeedbackStore::Open(path);
+    auto store = SqliteStore::Open(path);
     ASSERT_OK(store);
     for (int i = 0; i < 200; ++i) {
       Feedback f = MakeFeedback("card-" + std::to_string(i));
@@ -109,7 +109,7 @@ TEST(FeedbackStoreErrorsTest, CorruptPagesGiveAnErrorNotACrash) {
 
   // Today the schema fits in page 1, so Open succeeds and the damage shows on first use; a
   // larger future schema may make Open itself fail, which is just as acceptable.
-  auto store = FeedbackStore::Open(path);
+  auto store = SqliteStore::Open(path);
   if (!store.ok()) {
     EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition) << store.status().ToString();
     return;

@@ -1,4 +1,4 @@
-#include "store/schema.h"
+#include "store/sqlite_schema.h"
 
 #include <memory>
 #include <string>
@@ -40,8 +40,11 @@ TEST_F(SchemaTest, MigratesAnEmptyFileToTheCurrentVersion) {
 
 TEST_F(SchemaTest, MigratingTwiceIsANoOp) {
   ASSERT_OK(MigrateSchema(*db_));
+  const std::string schema_sql = "SELECT type, name, sql FROM sqlite_schema ORDER BY name";
+  const std::string once = RawDb(path_).QueryText(schema_sql, /*column=*/2);
   ASSERT_OK(MigrateSchema(*db_));
-  EXPECT_EQ(RawDb(path_).QueryInt("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'"), 2);
+  EXPECT_EQ(RawDb(path_).QueryText(schema_sql, /*column=*/2), once);
+  EXPECT_EQ(RawDb(path_).QueryInt("PRAGMA user_version"), kSchemaVersion);
 }
 
 TEST_F(SchemaTest, CheckRefusesAnUnmigratedFile) {

@@ -1,4 +1,5 @@
-// The store's SQL schema and its migrations.
+// The SQLite store's schema and its migrations (postgres_schema.h has the same versions for
+// PostgreSQL). Internal to store/.
 //
 // The schema version lives in SQLite's PRAGMA user_version. Migration N (1-based) takes a
 // file from version N-1 to N; they are applied in order, each in its own IMMEDIATE
@@ -13,14 +14,15 @@
 #include "base/status.h"
 
 #include "store/sqlite_connection.h"
+#include "store/store.h"
 
 namespace cds::store {
 
-// The version this binary writes and expects.
-inline constexpr int kSchemaVersion = 1;
-
 // Brings the file behind `db` to kSchemaVersion. A no-op when it is already there.
 Status MigrateSchema(Connection& db);
+
+// Brings the file to `version` (<= kSchemaVersion) only; for tests of later migrations.
+Status MigrateSchemaTo(Connection& db, int version);
 
 // kFailedPrecondition unless the file is exactly at kSchemaVersion. For connections opened
 // after another one has migrated.

@@ -1,4 +1,4 @@
-#include "store/feedback_store.h"
+#include "store/sqlite_store.h"
 
 #include <memory>
 #include <string>
@@ -7,7 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "store/schema.h"
+#include "store/sqlite_schema.h"
 
 #include "tests/store/store_test_util.h"
 #include "tests/support/status_matchers.h"
@@ -23,35 +23,36 @@ using ::cds::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class FeedbackStoreTest : public ::testing::Test {
+class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = FeedbackStore::Open(path_);
+    auto store = SqliteStore::Open(path_);
     ASSERT_OK(store);
     store_ = std::move(store).value();
   }
 
   ScratchDir dir_;
   std::string path_ = dir_.File("feedback.db");
-  std::unique_ptr<FeedbackStore> store_;
+  std::unique_ptr<SqliteStore> store_;
 };
 
-TEST_F(FeedbackStoreTest, OpenAppliesSchemaInWalMode) {
+TEST_F(SqliteStoreTest, OpenAppliesSchemaInWalMode) {
   RawDb raw(path_);
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.QueryInt("PRAGMA user_version"), kSchemaVersion);
   EXPECT_EQ(raw.QueryText("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"),
-            "feedback\nissued_card");
+            "encounter_snooze\nfeedback\nhook_call\nhook_call_data_source\nhook_call_rule\n"
+            "issued_card\nremembered_override\nsuppressed_card\nused_jti");
 }
 
-TEST_F(FeedbackStoreTest, CardsCommitAtNormalAndFeedbackAtFull) {
+TEST_F(SqliteStoreTest, CardsCommitAtNormalAndFeedbackAtFull) {
   auto levels = store_->SynchronousLevelsForTesting();
   ASSERT_OK(levels);
   EXPECT_EQ(levels->first, 1);   // NORMAL
   EXPECT_EQ(levels->second, 2);  // FULL
 }
 
-TEST_F(FeedbackStoreTest, CardUuidLookupsUseAnIndex) {
+TEST_F(SqliteStoreTest, CardUuidLookupsUseAnIndex) {
   RawDb raw(path_);
   EXPECT_THAT(raw.QueryText("EXPLAIN QUERY PLAN SELECT * FROM issued_card WHERE card_uuid = 'x'",
                             /*column=*/3),
@@ -61,7 +62,7 @@ TEST_F(FeedbackStoreTest, CardUuidLookupsUseAnIndex) {
               HasSubstr("USING INDEX"));
 }
 
-TEST_F(FeedbackStoreTest, IssuedCardRoundTrips) {
+TEST_F(SqliteStoreTest, IssuedCardRoundTrips) {
   IssuedCard card = MakeCard("card-1");
   card.suggestion_uuids = {"s-1", "s-2"};
   ASSERT_OK(store_->RecordIssuedCards({card, MakeCard("card-2")}));
@@ -83,7 +84,7 @@ TEST_F(FeedbackStoreTest, IssuedCardRoundTrips) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(FeedbackStoreTest, RepeatedCardUuidKeepsFirstCopy) {
+TEST_F(SqliteStoreTest, RepeatedCardUuidKeepsFirstCopy) {
   ASSERT_OK(store_->RecordIssuedCards({MakeCard("card-1", "first")}));
   ASSERT_OK(store_->RecordIssuedCards({MakeCard("card-1", "second")}));
   auto found = store_->FindIssuedCard("card-1");
@@ -93,7 +94,7 @@ TEST_F(FeedbackStoreTest, RepeatedCardUuidKeepsFirstCopy) {
   EXPECT_EQ(RawDb(path_).QueryInt("SELECT COUNT(*) FROM issued_card"), 1);
 }
 
-TEST_F(FeedbackStoreTest, FeedbackForKnownCardRecordsItsOrigin) {
+TEST_F(SqliteStoreTest, FeedbackForKnownCardRecordsItsOrigin) {
   ASSERT_OK(store_->RecordIssuedCards({MakeCard("card-1", "hook-instance-7")}));
   Feedback f = MakeFeedback("card-1", "overridden");
   f.override_system = "https://example.com/cds-hooks/override-reason-system";
@@ -126,7 +127,7 @@ TEST_F(FeedbackStoreTest, FeedbackForKnownCardRecordsItsOrigin) {
               ElementsAre("e56e1945-20b3-4393-8503-a1a20fd73152"));
 }
 
-TEST_F(FeedbackStoreTest, FeedbackForUnknownCardIsStoredWithoutOrigin) {
+TEST_F(SqliteStoreTest, FeedbackForUnknownCardIsStoredWithoutOrigin) {
   auto results = store_->RecordFeedback({MakeFeedback("never-issued")});
   ASSERT_OK(results);
   EXPECT_THAT(*results, ElementsAre(FeedbackResult::kStored));
@@ -144,7 +145,7 @@ TEST_F(FeedbackStoreTest, FeedbackForUnknownCardIsStoredWithoutOrigin) {
 }
 
 // FB-9: the same card may be reported more than once; processing must be idempotent.
-TEST_F(FeedbackStoreTest, RepeatedFeedbackIsStoredOnce) {
+TEST_F(SqliteStoreTest, RepeatedFeedbackIsStoredOnce) {
   const Feedback f = MakeFeedback("card-1");
   auto first = store_->RecordFeedback({f, f});
   ASSERT_OK(first);
@@ -164,7 +165,7 @@ TEST_F(FeedbackStoreTest, RepeatedFeedbackIsStoredOnce) {
   EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM feedback"), 2);
 }
 
-TEST_F(FeedbackStoreTest, BatchWithAFailingRowStoresNothing) {
+TEST_F(SqliteStoreTest, BatchWithAFailingRowStoresNothing) {
   Feedback bad = MakeFeedback("card-2");
   bad.outcome = "ignored";  // breaks CHECK (outcome IN ('accepted', 'overridden'))
   auto results = store_->RecordFeedback({MakeFeedback("card-1"), bad, MakeFeedback("card-3")});
@@ -178,12 +179,12 @@ TEST_F(FeedbackStoreTest, BatchWithAFailingRowStoresNothing) {
   EXPECT_THAT(*retry, ElementsAre(FeedbackResult::kStored));
 }
 
-TEST_F(FeedbackStoreTest, FeedbackAndCardsSurviveReopen) {
+TEST_F(SqliteStoreTest, FeedbackAndCardsSurviveReopen) {
   ASSERT_OK(store_->RecordIssuedCards({MakeCard("card-1", "hook-instance-9")}));
   ASSERT_OK(store_->RecordFeedback({MakeFeedback("other-card")}));
   store_.reset();  // closes both connections
 
-  auto reopened = FeedbackStore::Open(path_);
+  auto reopened = SqliteStore::Open(path_);
   ASSERT_OK(reopened);
   auto count = (*reopened)->CountFeedback();
   ASSERT_OK(count);
@@ -197,7 +198,10 @@ TEST_F(FeedbackStoreTest, FeedbackAndCardsSurviveReopen) {
   EXPECT_EQ((*list)[0].hook_instance, "hook-instance-9");
 }
 
-TEST_F(FeedbackStoreTest, HostileTextIsStoredVerbatim) {
+TEST_F(SqliteStoreTest, HostileTextIsStoredVerbatim) {
+  const std::string tables_sql =
+      "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name";
+  const std::string tables_before = RawDb(path_).QueryText(tables_sql);
   Feedback f = MakeFeedback("x'); DROP TABLE feedback; --");
   using std::string_literals::operator""s;
   f.user_comment = "Robert'); DROP TABLE issued_card;--\0after NUL \"q\" \xC3\xA9"s;
@@ -209,12 +213,10 @@ TEST_F(FeedbackStoreTest, HostileTextIsStoredVerbatim) {
   EXPECT_EQ((*list)[0].feedback.card_uuid, f.card_uuid);
   EXPECT_EQ((*list)[0].feedback.user_comment, f.user_comment);
   EXPECT_EQ((*list)[0].feedback.accepted_suggestions, f.accepted_suggestions);
-  EXPECT_EQ(RawDb(path_).QueryText("SELECT name FROM sqlite_schema WHERE type = 'table' "
-                                   "ORDER BY name"),
-            "feedback\nissued_card");
+  EXPECT_EQ(RawDb(path_).QueryText(tables_sql), tables_before);
 }
 
-TEST_F(FeedbackStoreTest, ListIsNewestFirstAndLimited) {
+TEST_F(SqliteStoreTest, ListIsNewestFirstAndLimited) {
   for (int i = 0; i < 5; ++i) {
     Feedback f = MakeFeedback("card-" + std::to_string(i));
     f.received_at = 1000 + (i * 7) % 5;  // received out of insertion order
@@ -231,17 +233,17 @@ TEST_F(FeedbackStoreTest, ListIsNewestFirstAndLimited) {
   EXPECT_TRUE(none->empty());
 }
 
-TEST_F(FeedbackStoreTest, EmptyBatchesAreNoOps) {
+TEST_F(SqliteStoreTest, EmptyBatchesAreNoOps) {
   EXPECT_OK(store_->RecordIssuedCards({}));
   auto results = store_->RecordFeedback({});
   ASSERT_OK(results);
   EXPECT_TRUE(results->empty());
 }
 
-TEST(FeedbackStorePruneTest, PrunesOldCardsInBatchesAndKeepsFeedbackOrigin) {
+TEST(SqliteStorePruneTest, PrunesOldCardsInBatchesAndKeepsFeedbackOrigin) {
   ScratchDir dir;
   const std::string path = dir.File("feedback.db");
-  auto store = FeedbackStore::Open(path, StoreOptions{.prune_batch_size = 2});
+  auto store = SqliteStore::Open(path, SqliteOptions{.prune_batch_size = 2});
   ASSERT_OK(store);
   std::vector<IssuedCard> cards;
   for (int i = 0; i < 5; ++i) {

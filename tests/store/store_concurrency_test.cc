@@ -8,7 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "store/feedback_store.h"
+#include "store/sqlite_store.h"
 
 #include "tests/store/store_test_util.h"
 #include "tests/support/status_matchers.h"
@@ -34,7 +34,7 @@ struct Tally {
 
 // One worker: answers kRounds hooks (recording their cards), then gets feedback for the first
 // card of each answer, re-sent once, and looks the card up as a report would.
-void Work(FeedbackStore& store, int thread, Tally& tally) {
+void Work(Store& store, int thread, Tally& tally) {
   for (int round = 0; round < kRounds; ++round) {
     const std::string prefix = "t" + std::to_string(thread) + "-r" + std::to_string(round);
     std::vector<IssuedCard> cards;
@@ -58,20 +58,20 @@ void Work(FeedbackStore& store, int thread, Tally& tally) {
   }
 }
 
-TEST(FeedbackStoreConcurrencyTest, EightWritersFinalCountsAreExact) {
+TEST(StoreConcurrencyTest, EightWritersFinalCountsAreExact) {
   ScratchDir dir;
   const std::string path = dir.File("feedback.db");
   // Two stores on one file, as after a rolling restart: contention is resolved by SQLite's
   // locks and the busy timeout as well as by each store's mutexes.
-  auto first = FeedbackStore::Open(path);
-  auto second = FeedbackStore::Open(path);
+  auto first = SqliteStore::Open(path);
+  auto second = SqliteStore::Open(path);
   ASSERT_OK(first);
   ASSERT_OK(second);
 
   Tally tally;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
-    FeedbackStore& store = t % 2 == 0 ? **first : **second;
+    Store& store = t % 2 == 0 ? **first : **second;
     threads.emplace_back([&store, t, &tally] { Work(store, t, tally); });
   }
   for (std::thread& thread : threads) thread.join();
