@@ -4,7 +4,7 @@
 #      UndefinedBehaviorSanitizer (-O1 -g; any sanitizer report fails the test that
 #      triggered it);
 #   2. the GoogleTest suites, layering check, rule-catalogue check and format check
-#      (ctest), with the real FHIR test server and the JOSE library required;
+#      (ctest), with the real FHIR test server, the JOSE library and PostgreSQL required;
 #   3. a scan of the whole run's output for the secrets the tests use (tokens and patient
 #      content must never reach a log);
 #   4. every libFuzzer target for FUZZ_SECONDS (default 20) each (.ci/fuzz.sh).
@@ -51,7 +51,7 @@ if [ "$quick" != 1 ]; then
 fi
 
 echo "== tests"
-export CDS_REQUIRE_FHIR_SERVER=1 CDS_REQUIRE_JOSE=1
+export CDS_REQUIRE_FHIR_SERVER=1 CDS_REQUIRE_JOSE=1 CDS_REQUIRE_POSTGRES=1
 # -V keeps every test's output (and so every log line) in $log for the secrets scan.
 set +e
 ctest --test-dir "$build" -j"$jobs" -V --timeout 900 >"$log" 2>&1
@@ -72,10 +72,12 @@ fi
 
 echo "== secrets in logs"
 # Our log lines are JSON objects ({"ts":...,"level":...,"event":...}). None may carry an
-# access token, a JWT or patient content: the tests plant these markers in what they send
-# (docs/security.md). gtest failure messages may quote them, so only log lines are scanned.
+# access token, a JWT, patient content or a database password: the tests plant these
+# markers in what they send and in the PostgreSQL passwords they use (docs/security.md).
+# gtest failure messages may quote them, so only log lines are scanned.
 if grep -E '\{"ts":"[^"]*","level":"' "$log" |
-   grep -F -e 'cdssec-at-' -e 'Secrettestfamily' -e 'eyJhbGciOi' -e 'eyJ0eXAiOi' -e 'test-access-token'; then
+   grep -F -e 'cdssec-at-' -e 'cdssec-pw-' -e 'Secrettestfamily' -e 'eyJhbGciOi' -e 'eyJ0eXAiOi' \
+     -e 'test-access-token'; then
   echo "a log line above carries a token or patient content" >&2
   exit 1
 fi

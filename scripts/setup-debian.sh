@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing cds-hooks-server needs on Debian 12
-# (bookworm): the compiler and libraries from Debian's packages, and the pinned npm test
+# (bookworm): the compiler and libraries from Debian's packages (libpq for the PostgreSQL
+# store; the PostgreSQL 15 server for its tests), and the pinned npm test
 # tooling (a FHIR server and a JOSE library, used by tests only). Run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
+# postgresql: the server binaries the tests start private servers from (each in its own
+# folder, on a Unix socket only; tests/support/postgres_test_server.h). Debian's own cluster,
+# if the package starts one, is not used.
 apt-get update
 apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config git ca-certificates curl \
   libcpp-httplib-dev rapidjson-dev libboost-dev libsqlite3-dev libssl-dev zlib1g-dev libbrotli-dev \
+  libpq-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   clang libclang-rt-14-dev clang-format \
-  sqlite3 wrk openssl
+  sqlite3 wrk openssl postgresql
 
 # Test tooling runs on Node.js >= 20 (the machine image provides it; Debian 12's own
 # nodejs is 18, too old for @medplum/fhir-router).

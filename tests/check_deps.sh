@@ -40,5 +40,15 @@ if [ -n "$httplib" ]; then
   status=1
 fi
 
+# libpq is for the PostgreSQL store only: its connection layer (and the tests' server).
+libpq=$(grep -rln '#include <libpq-fe.h>' "$root/base" "$root/fhir" "$root/cards" "$root/config" \
+  "$root/store" "$root/auth" "$root/hooks" "$root/app" --include='*.h' --include='*.cc' 2>/dev/null |
+  grep -v -E 'store/postgres_[a-z_]+\.(h|cc)$')
+if [ -n "$libpq" ]; then
+  echo "libpq-fe.h included outside store/postgres_*:"
+  echo "$libpq" | sed "s|$root/||"
+  status=1
+fi
+
 [ $status -eq 0 ] && echo "layering OK"
 exit $status
