@@ -1,13 +1,11 @@
 #include "app/cds_hooks_service.h"
 
 #include <chrono>
-#include <filesystem>
 
 #include "base/log.h"
 #include "base/status_macros.h"
 
 #include "cards/json.h"
-#include "store/sqlite_store.h"
 
 #include "hooks/feedback.h"
 
@@ -58,20 +56,16 @@ CdsHooksService::CdsHooksService(ServiceOptions options, const Clock& clock,
       engine_(fhir_client_.get(), clock_, EngineOptionsFor(options_.server)) {}
 
 StatusOr<std::unique_ptr<CdsHooksService>> CdsHooksService::Create(
-    ServiceOptions options, const Clock& clock, std::unique_ptr<fhir::FhirClient> fhir_client) {
+    ServiceOptions options, const Clock& clock, std::unique_ptr<fhir::FhirClient> fhir_client,
+    std::unique_ptr<store::Store> store) {
+  if (options.record_cards && store == nullptr) {
+    return InternalError("recording cards needs a store");
+  }
   CDS_ASSIGN_OR_RETURN(auto registry, LoadRegistry(options.config_dir));
   std::unique_ptr<CdsHooksService> s(
       new CdsHooksService(std::move(options), clock, std::move(fhir_client)));
   s->registry_ = std::move(registry);
-  if (s->options_.record_cards) {
-    std::error_code ec;
-    std::filesystem::create_directories(s->options_.server.data_dir, ec);
-    if (ec)
-      return FailedPreconditionError("cannot create data_dir '" + s->options_.server.data_dir +
-                                     "': " + ec.message());
-    CDS_ASSIGN_OR_RETURN(
-        s->store_, store::SqliteStore::Open(s->options_.server.data_dir + "/cds-hooks.sqlite3"));
-  }
+  if (s->options_.record_cards) s->store_ = std::move(store);
   return s;
 }
 

@@ -39,10 +39,12 @@ struct ServiceOptions {
 
 class CdsHooksService {
  public:
-  // `fhir_client` may be null (no FHIR server is ever called). The feedback store is
-  // opened in server.data_dir when record_cards is set.
+  // `fhir_client` may be null (no FHIR server is ever called). `store` (see
+  // app/runtime.h OpenStore) must be given when options.record_cards is set, and is then
+  // where issued cards and feedback go.
   static StatusOr<std::unique_ptr<CdsHooksService>> Create(
-      ServiceOptions options, const Clock& clock, std::unique_ptr<fhir::FhirClient> fhir_client);
+      ServiceOptions options, const Clock& clock, std::unique_ptr<fhir::FhirClient> fhir_client,
+      std::unique_ptr<store::Store> store = nullptr);
 
   Reply Discovery() const;
   Reply Call(std::string_view service_id, std::string_view body);

@@ -13,14 +13,18 @@ Usage:
   cds-hooks-server rules --markdown [--config DIR]
                                               print the rule catalogue (docs/rules.md)
   cds-hooks-server check-config [--config DIR]
-                                              validate server.json and the knowledge, then exit
+                                              validate server.json and the knowledge, connect
+                                              to the storage and report its schema version
+  cds-hooks-server migrate [--config DIR] [--data-dir DIR]
+                                              apply pending storage schema migrations, then
+                                              exit (serve also applies them at start-up)
   cds-hooks-server --help | --version
 
 Options (each also settable in <config>/server.json; flags win):
   --listen HOST:PORT          address to serve on (server.json "listen"; default 127.0.0.1:8080)
   --config DIR                configuration directory holding server.json and knowledge/
                               (default: the bundled config/ of this build)
-  --data-dir DIR              where the SQLite feedback database lives ("data_dir"; default ./data)
+  --data-dir DIR              where the SQLite database lives ("data_dir"; default ./data)
   --allow-fhir-server URL     a FHIR base URL the service may call; repeat for several
                               ("fhir.allowed_servers"; default: none, the service calls no server)
   --public-base-url URL       the base URL EHRs use to reach this service, for JWT audience
@@ -48,6 +52,8 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       cl.command = Command::kRules, i = 1;
     else if (first == "check-config")
       cl.command = Command::kCheckConfig, i = 1;
+    else if (first == "migrate")
+      cl.command = Command::kMigrate, i = 1;
   }
   auto value = [&](const std::string& flag) -> StatusOr<std::string> {
     if (i + 1 >= args.size()) return InvalidArgumentError(flag + " needs a value");

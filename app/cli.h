@@ -9,7 +9,7 @@
 
 namespace cds::app {
 
-enum class Command { kServe, kEval, kRules, kCheckConfig, kHelp, kVersion };
+enum class Command { kServe, kEval, kRules, kCheckConfig, kMigrate, kHelp, kVersion };
 
 struct CommandLine {
   Command command = Command::kServe;

@@ -60,9 +60,12 @@ int RunCheckConfig(const CommandLine& cl) {
   if (!settings.ok()) return Fail(settings.status());
   auto registry = LoadRegistry(ConfigDirFor(cl));
   if (!registry.ok()) return Fail(registry.status());
+  auto storage = CheckStorage(*settings);
+  if (!storage.ok()) return Fail(storage.status());
   std::cout << "configuration OK: knowledge " << (*registry)->knowledge().version << ", "
             << (*registry)->services().size() << " services, " << (*registry)->rules().size()
-            << " rules\n";
+            << " rules\n"
+            << *storage << "\n";
   return 0;
 }
 
@@ -90,6 +93,8 @@ int main(int argc, char** argv) {
       return RunRules(*cl);
     case Command::kCheckConfig:
       return RunCheckConfig(*cl);
+    case Command::kMigrate:
+      return Migrate(*cl);
     case Command::kServe:
       return Serve(*cl);
   }

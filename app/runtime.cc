@@ -1,11 +1,17 @@
 #include "app/runtime.h"
 
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <system_error>
 #include <thread>
 
 #include "base/log.h"
+#include "base/status_macros.h"
 
 #include "fhir/http_fhir_client.h"
+#include "store/postgres_store.h"
+#include "store/sqlite_store.h"
 
 #include "app/http_server.h"
 #include "app/jwt_authenticator.h"
@@ -13,6 +19,89 @@
 #include <signal.h>
 
 namespace cds::app {
+namespace {
+
+std::string SqlitePath(const config::ServerConfig& settings) {
+  return settings.data_dir + "/cds-hooks.sqlite3";
+}
+
+store::PostgresOptions PostgresOptionsFor(const config::PostgresqlConfig& c) {
+  store::PostgresOptions o;
+  o.url = c.url;
+  o.passfile = c.passfile;
+  o.pool_size = c.pool_size;
+  o.statement_timeout_ms = c.statement_timeout_ms;
+  o.connect_timeout_s = c.connect_timeout_s;
+  return o;
+}
+
+std::string DescribeVersion(int version) {
+  std::string text = "schema version " + std::to_string(version);
+  if (version == store::kSchemaVersion) return text + " (current)";
+  return text + "; start-up or `cds-hooks-server migrate` brings it to " +
+         std::to_string(store::kSchemaVersion);
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<store::Store>> OpenStore(const config::ServerConfig& settings,
+                                                  store::SchemaMode mode) {
+  if (settings.storage.backend == config::StorageBackend::kPostgresql) {
+    CDS_ASSIGN_OR_RETURN(
+        auto pg, store::PostgresStore::Open(PostgresOptionsFor(settings.storage.postgresql), mode));
+    return std::unique_ptr<store::Store>(std::move(pg));
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(settings.data_dir, ec);
+  if (ec) {
+    return FailedPreconditionError("cannot create data_dir '" + settings.data_dir +
+                                   "': " + ec.message());
+  }
+  CDS_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(SqlitePath(settings), {}, mode));
+  return std::unique_ptr<store::Store>(std::move(sqlite));
+}
+
+StatusOr<std::string> CheckStorage(const config::ServerConfig& settings) {
+  int version = 0;
+  std::string where;
+  if (settings.storage.backend == config::StorageBackend::kPostgresql) {
+    CDS_ASSIGN_OR_RETURN(
+        version, store::InspectPostgresSchema(PostgresOptionsFor(settings.storage.postgresql)));
+    where = "postgresql";
+  } else {
+    const std::string path = SqlitePath(settings);
+    CDS_ASSIGN_OR_RETURN(std::optional<int> found, store::InspectSqliteSchema(path));
+    if (!found) return "storage: sqlite " + path + " (created at start-up)";
+    version = *found;
+    where = "sqlite " + path;
+  }
+  if (version > store::kSchemaVersion) {
+    return FailedPreconditionError("storage: schema version " + std::to_string(version) +
+                                   " is newer than this binary supports (" +
+                                   std::to_string(store::kSchemaVersion) + ")");
+  }
+  return "storage: " + where + ", " + DescribeVersion(version);
+}
+
+int Migrate(const CommandLine& cl) {
+  auto settings = LoadSettings(cl);
+  if (!settings.ok()) {
+    std::cerr << "cds-hooks-server: " << settings.status().message() << "\n";
+    return 2;
+  }
+  auto store = OpenStore(*settings, store::SchemaMode::kMigrate);
+  if (!store.ok()) {
+    std::cerr << "cds-hooks-server: " << store.status().message() << "\n";
+    return 2;
+  }
+  auto version = (*store)->SchemaVersion();
+  if (!version.ok()) {
+    std::cerr << "cds-hooks-server: " << version.status().message() << "\n";
+    return 2;
+  }
+  std::cout << "storage: " << (*store)->backend() << ", " << DescribeVersion(*version) << "\n";
+  return 0;
+}
 
 StatusOr<std::unique_ptr<CdsHooksService>> CreateService(const config::ServerConfig& settings,
                                                          const std::string& config_dir,
@@ -30,8 +119,12 @@ StatusOr<std::unique_ptr<CdsHooksService>> CreateService(const config::ServerCon
     o.json_limits = settings.limits.json;
     client = std::make_unique<fhir::HttpFhirClient>(std::move(o));
   }
+  std::unique_ptr<store::Store> store;
+  if (record_cards) {
+    CDS_ASSIGN_OR_RETURN(store, OpenStore(settings, store::SchemaMode::kMigrate));
+  }
   ServiceOptions options{settings, config_dir, record_cards};
-  return CdsHooksService::Create(std::move(options), clock, std::move(client));
+  return CdsHooksService::Create(std::move(options), clock, std::move(client), std::move(store));
 }
 
 int Serve(const CommandLine& cl) {

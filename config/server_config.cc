@@ -180,9 +180,10 @@ std::string ServerConfig::BaseUrl() const {
 
 StatusOr<ServerConfig> ParseServerConfig(const Node& root) {
   ServerConfig c;
-  CDS_RETURN_IF_ERROR(root.CheckKnownKeys(
-      {"listen", "public_base_url", "data_dir", "log_level", "http_threads", "on_data_unavailable",
-       "cors_allowed_origins", "issued_card_retention_days", "limits", "fhir", "auth", "tls"}));
+  CDS_RETURN_IF_ERROR(root.CheckKnownKeys({"listen", "public_base_url", "data_dir", "log_level",
+                                           "http_threads", "on_data_unavailable",
+                                           "cors_allowed_origins", "issued_card_retention_days",
+                                           "limits", "fhir", "auth", "tls", "storage"}));
   if (root.Has("listen")) {
     CDS_ASSIGN_OR_RETURN(std::string listen, root.String("listen"));
     Status s = ParseListen(listen, &c.listen_host, &c.listen_port);
@@ -211,6 +212,8 @@ StatusOr<ServerConfig> ParseServerConfig(const Node& root) {
   if (auto n = root.OptionalChild("auth")) {
     CDS_RETURN_IF_ERROR(ParseAuth(*n, &c.auth));
   }
+  if (auto n = root.OptionalChild("storage"))
+    CDS_RETURN_IF_ERROR(ParseStorageConfig(*n, &c.storage));
   if (auto n = root.OptionalChild("tls")) {
     CDS_RETURN_IF_ERROR(n->CheckKnownKeys({"cert_file", "key_file"}));
     CDS_ASSIGN_OR_RETURN(c.tls.cert_file, n->StringOr("cert_file", ""));

@@ -13,6 +13,7 @@
 #include "base/status.h"
 
 #include "config/node.h"
+#include "config/storage_config.h"
 
 namespace cds::config {
 
@@ -83,6 +84,7 @@ struct ServerConfig {
   FhirConfig fhir;
   AuthConfig auth;
   TlsConfig tls;
+  StorageConfig storage;
 
   // The externally visible base URL: public_base_url, else derived from listen.
   std::string BaseUrl() const;
