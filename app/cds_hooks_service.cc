@@ -206,10 +206,13 @@ Reply CdsHooksService::Feedback(std::string_view service_id, std::string_view bo
     CDS_LOG(kError, "feedback_not_stored")
         .Field("service", service_id)
         .Field("error", results.status().message());
-    Status s = results.status().code() == StatusCode::kInvalidArgument
-                   ? results.status()
-                   : UnavailableError("feedback could not be stored; retry");
-    return ErrorReply(s);
+    if (results.status().code() == StatusCode::kInvalidArgument) {
+      return ErrorReply(results.status());
+    }
+    // Nothing was committed: the client must send the same feedback again later.
+    Reply reply = ErrorReply(UnavailableError("feedback could not be stored; retry later"));
+    reply.retry_after_s = kRetryAfterSeconds;
+    return reply;
   }
   size_t duplicates = 0;
   for (store::FeedbackResult r : *results) duplicates += r == store::FeedbackResult::kDuplicate;

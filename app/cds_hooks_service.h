@@ -3,7 +3,11 @@
 // Discovery, a hook call and feedback each take bytes in and give an HTTP status and
 // body out, so the HTTP server, the `eval` command and the tests all run the same code
 // path. Owns the current knowledge snapshot (swapped whole on reload, validated first),
-// the rule engine, the FHIR client and the feedback store.
+// the rule engine, the FHIR client and the store.
+//
+// Storage failures: a hook call answers with its cards even when its issued cards cannot
+// be recorded (logged). Feedback is answered 200 only after its commit; when the store is
+// unavailable the answer is 503 with Retry-After, never 200.
 //
 // Thread-safe: calls run concurrently; ReloadKnowledge() may run at any time and
 // in-flight calls finish on the snapshot they started with.
@@ -29,6 +33,8 @@ namespace cds::app {
 struct Reply {
   int status = 200;
   std::string body;
+  // > 0: the HTTP layer sends "Retry-After: <seconds>" (a 503 while storage is unavailable).
+  int retry_after_s = 0;
 };
 
 struct ServiceOptions {

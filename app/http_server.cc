@@ -21,6 +21,7 @@ void SendError(httplib::Response& res, const Status& s) {
 
 void SendReply(httplib::Response& res, const Reply& r) {
   res.status = r.status;
+  if (r.retry_after_s > 0) res.set_header("Retry-After", std::to_string(r.retry_after_s));
   res.set_content(r.body, r.status < 400 ? kJson : kFhirJson);
 }
 
@@ -107,6 +108,12 @@ void HttpServer::InstallRoutes() {
             .Field("path", req.path.substr(0, 160))
             .Field("reason", verdict.message())
             .Field("peer", req.remote_addr);
+        if (verdict.code() == StatusCode::kUnavailable) {
+          // The token could not be checked for replay: refused, but the caller may retry.
+          res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
+          RefuseBeforeBody(res, UnavailableError("caller authentication is unavailable; retry"));
+          return HR::Handled;
+        }
         res.set_header("WWW-Authenticate", "Bearer");
         RefuseBeforeBody(res, UnauthenticatedError(""));
         return HR::Handled;

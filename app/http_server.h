@@ -21,6 +21,8 @@
 //
 // Authentication comes first: on /cds-services paths an unauthenticated caller gets a
 // bare 401 whatever else is wrong with its request; the reason is logged (never the token).
+// A caller whose token could not be checked (kUnavailable: the replay store is down) gets
+// 503 with Retry-After instead, and is not served either.
 #pragma once
 
 #include <memory>
@@ -41,6 +43,7 @@ class GuardedServer;
 class CallerAuthenticator {
  public:
   virtual ~CallerAuthenticator() = default;
+  // OK, kUnauthenticated (refused: 401), or kUnavailable (could not be checked: 503).
   virtual Status Authenticate(std::string_view authorization_header, std::string_view audience) = 0;
 };
 

@@ -14,6 +14,11 @@ namespace cds::app {
 
 int HttpStatusFor(const Status& status);
 
+// Retry-After (seconds) sent with a 503 caused by an unavailable dependency (the database):
+// long enough for a restart or fail-over to finish, short enough that feedback and hook
+// calls resume promptly.
+inline constexpr int kRetryAfterSeconds = 5;
+
 // OperationOutcome JSON for an error. For 401 and 500 the diagnostics are generic.
 std::string OperationOutcomeJson(int http_status, std::string_view diagnostics);
 std::string OperationOutcomeFor(const Status& status);

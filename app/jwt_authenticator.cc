@@ -39,8 +39,17 @@ StatusOr<std::string> HttpJwksFetcher::Fetch(const std::string& url_text) {
   return body;
 }
 
+StatusOr<auth::ReplayLedger::Result> StoreReplayLedger::Use(std::string_view iss,
+                                                            std::string_view jti,
+                                                            int64_t expires_at,
+                                                            int64_t now_seconds) {
+  CDS_ASSIGN_OR_RETURN(store::JtiResult result,
+                       store_.RecordJti(iss, jti, expires_at * 1000, now_seconds * 1000));
+  return result == store::JtiResult::kRecorded ? Result::kRecorded : Result::kReplay;
+}
+
 StatusOr<std::unique_ptr<JwtAuthenticator>> JwtAuthenticator::Create(
-    const config::ServerConfig& config, const Clock& clock) {
+    const config::ServerConfig& config, const Clock& clock, store::Store* replay_store) {
   auth::AuthConfig ac;
   for (const config::IssuerConfig& i : config.auth.issuers) {
     auth::TrustedIssuer t;
@@ -63,8 +72,10 @@ StatusOr<std::unique_ptr<JwtAuthenticator>> JwtAuthenticator::Create(
   ac.jwks_min_refresh_interval_seconds = config.auth.jwks_min_refresh_s;
   std::unique_ptr<JwtAuthenticator> a(new JwtAuthenticator());
   a->fetcher_ = std::make_unique<HttpJwksFetcher>(config.fhir.verify_tls, config.fhir.ca_file);
-  CDS_ASSIGN_OR_RETURN(a->verifier_,
-                       auth::JwtVerifier::Create(std::move(ac), clock, a->fetcher_.get()));
+  if (replay_store != nullptr) a->ledger_ = std::make_unique<StoreReplayLedger>(*replay_store);
+  CDS_ASSIGN_OR_RETURN(
+      a->verifier_,
+      auth::JwtVerifier::Create(std::move(ac), clock, a->fetcher_.get(), a->ledger_.get()));
   return a;
 }
 

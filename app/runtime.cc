@@ -11,6 +11,7 @@
 
 #include "fhir/http_fhir_client.h"
 #include "store/postgres_store.h"
+#include "store/retention_sweeper.h"
 #include "store/sqlite_store.h"
 
 #include "app/http_server.h"
@@ -154,7 +155,8 @@ int Serve(const CommandLine& cl) {
   }
   std::unique_ptr<JwtAuthenticator> auth;
   if (!settings->auth.issuers.empty()) {
-    auto a = JwtAuthenticator::Create(*settings, clock);
+    // The jti replay check goes through the store: shared by instances, kept across restarts.
+    auto a = JwtAuthenticator::Create(*settings, clock, (*service)->store());
     if (!a.ok()) {
       std::cerr << "cds-hooks-server: " << a.status().message() << "\n";
       return 2;
@@ -168,6 +170,11 @@ int Serve(const CommandLine& cl) {
     CDS_LOG(kWarn, "auth_disabled")
         .Field("reason", "no trusted issuers configured; loopback development mode");
   }
+  store::RetentionSweeper sweeper(
+      *(*service)->store(), clock,
+      store::RetentionPolicy{
+          .issued_card_retention_ms = int64_t{settings->issued_card_retention_days} * 86'400'000,
+          .audit_retention_ms = int64_t{settings->issued_card_retention_days} * 86'400'000});
   HttpServer server(**service, *settings, auth.get());
   auto port = server.Bind();
   if (!port.ok()) {

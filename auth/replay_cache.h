@@ -1,5 +1,7 @@
-// ReplayCache: remembers (iss, jti) pairs of accepted tokens until they expire (SEC-14,
-// SEC-22), so a captured token cannot be presented twice.
+// ReplayCache: the ReplayLedger (replay_ledger.h) in this process's memory: remembers (iss,
+// jti) pairs of accepted tokens until they expire (SEC-14, SEC-22). It protects one process
+// only and forgets on restart; the service uses its store instead (shared by instances,
+// durable), and this cache where no store is given (the verifier's own tests and users).
 //
 // Bounded: at most `max_entries` pairs. Expired pairs are dropped on every Record(). When
 // the cache is still full, new tokens are refused (kFull) rather than forgetting live
@@ -18,11 +20,13 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "auth/replay_ledger.h"
+
 namespace cds::auth {
 
-class ReplayCache {
+class ReplayCache final : public ReplayLedger {
  public:
-  enum class Result { kRecorded, kReplay, kFull };
+  using Result = ReplayLedger::Result;
 
   explicit ReplayCache(size_t max_entries) : max_entries_(max_entries) {}
   ReplayCache(const ReplayCache&) = delete;
@@ -32,6 +36,12 @@ class ReplayCache {
   // Entries with expires_at <= now_seconds count as gone.
   Result Record(std::string_view iss, std::string_view jti, int64_t expires_at,
                 int64_t now_seconds);
+
+  // ReplayLedger: Record(), which never fails.
+  StatusOr<Result> Use(std::string_view iss, std::string_view jti, int64_t expires_at,
+                       int64_t now_seconds) override {
+    return Record(iss, jti, expires_at, now_seconds);
+  }
 
   size_t size() const;
 

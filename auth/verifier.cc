@@ -50,10 +50,12 @@ std::string Who(const DecodedJwt& jwt) {
 }  // namespace
 
 StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(AuthConfig config, const Clock& clock,
-                                                           JwksFetcher* fetcher) {
+                                                           JwksFetcher* fetcher,
+                                                           ReplayLedger* replay_ledger) {
   CDS_RETURN_IF_ERROR(ValidateAuthConfig(config));
   // Private constructor: make_unique cannot reach it.
-  std::unique_ptr<JwtVerifier> verifier(new JwtVerifier(std::move(config), clock, fetcher));
+  std::unique_ptr<JwtVerifier> verifier(
+      new JwtVerifier(std::move(config), clock, fetcher, replay_ledger));
   for (const std::string& alg : verifier->config_.algorithms) {
     verifier->algorithms_.push_back(*ParseAlgorithm(alg));  // validated above
   }
@@ -72,13 +74,15 @@ StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(AuthConfig config, co
   return verifier;
 }
 
-JwtVerifier::JwtVerifier(AuthConfig config, const Clock& clock, JwksFetcher* fetcher)
+JwtVerifier::JwtVerifier(AuthConfig config, const Clock& clock, JwksFetcher* fetcher,
+                         ReplayLedger* replay_ledger)
     : config_(std::move(config)),
       clock_(clock),
       jwks_(fetcher, clock,
             JwksCache::Options{config_.jwks_min_refresh_interval_seconds,
                                config_.jwks_max_age_seconds}),
-      replay_(config_.max_replay_cache_entries) {}
+      own_replay_cache_(config_.max_replay_cache_entries),
+      replay_(replay_ledger != nullptr ? *replay_ledger : own_replay_cache_) {}
 
 StatusOr<VerifiedCaller> JwtVerifier::Verify(std::string_view authorization_header_value,
                                              std::string_view expected_audience) {
@@ -115,12 +119,19 @@ StatusOr<VerifiedCaller> JwtVerifier::Verify(std::string_view authorization_head
   const int64_t now = clock_.Now() / 1000;
   CDS_RETURN_IF_ERROR(CheckClaims(issuer->second, jwt.claims, expected_audience, now));
   const std::string& jti = *jwt.claims.jti;  // present: CheckClaims passed
-  switch (replay_.Record(*jwt.claims.iss, jti, *jwt.claims.exp + config_.leeway_seconds, now)) {
-    case ReplayCache::Result::kRecorded:
+  StatusOr<ReplayLedger::Result> use =
+      replay_.Use(*jwt.claims.iss, jti, *jwt.claims.exp + config_.leeway_seconds, now);
+  if (!use.ok()) {
+    // Fail closed: a token whose jti cannot be checked could be a replay.
+    return UnavailableError("[CDS-AUTH-19] replay check unavailable, token refused: " +
+                            use.status().message() + Who(jwt));
+  }
+  switch (*use) {
+    case ReplayLedger::Result::kRecorded:
       break;
-    case ReplayCache::Result::kReplay:
+    case ReplayLedger::Result::kReplay:
       return Fail("17", "jti already used (replay)" + Who(jwt));
-    case ReplayCache::Result::kFull:
+    case ReplayLedger::Result::kFull:
       return Fail("18", "replay cache full; refusing new tokens until entries expire" + Who(jwt));
   }
   return VerifiedCaller{*jwt.claims.iss, jwt.claims.tenant, jti, jwt.header.kid};

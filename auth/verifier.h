@@ -7,17 +7,21 @@
 //   configured keys or else from the JWK Set at an allow-listed jku; the signature, with
 //   a key whose type matches alg; aud (string, or array containing it) == the URL of the
 //   endpoint called; exp > now - leeway; iat <= now + leeway; nbf (if any) <= now + leeway;
-//   exp - iat <= max_token_lifetime; jti present and not seen before for this iss;
-//   tenant on the issuer's list when it has one.
+//   exp - iat <= max_token_lifetime; tenant on the issuer's list when it has one; jti
+//   present and not seen before for this iss (asked of the ReplayLedger last).
 // Claims are checked only after the signature, so every claim in a rejection reason after
 // that point was really sent by the issuer's key holder.
 //
-// Errors: always kUnauthenticated (the HTTP layer answers 401 without detail, HTTP-4).
-// The message starts with a stable id "[CDS-AUTH-nn]" and is meant for the log: it may
-// name iss, kid, jti, tenant, alg and jku (bounded length), never the token or signature.
+// Errors: kUnauthenticated for a token that is refused (the HTTP layer answers 401 without
+// detail, HTTP-4); kUnavailable when the token passed every check but the replay ledger
+// could not be consulted: the token is refused all the same (fail closed; the HTTP layer
+// answers 503 with Retry-After). The message starts with a stable id "[CDS-AUTH-nn]" and is
+// meant for the log: it may name iss, kid, jti, tenant, alg and jku (bounded length), never
+// the token or signature.
 //
-// Ownership: the Clock and the JwksFetcher (nullable: no fetching) are borrowed and must
-// outlive the verifier. Thread-safe: Verify() may run concurrently from many threads;
+// Ownership: the Clock, the JwksFetcher (nullable: no fetching) and the ReplayLedger
+// (nullable: an in-memory ReplayCache of max_replay_cache_entries is used) are borrowed and
+// must outlive the verifier. Thread-safe: Verify() may run concurrently from many threads;
 // the JWKS and replay caches lock internally. Not copyable or movable.
 #pragma once
 
@@ -38,6 +42,7 @@
 #include "auth/jwks_fetcher.h"
 #include "auth/jwt.h"
 #include "auth/replay_cache.h"
+#include "auth/replay_ledger.h"
 
 namespace cds::auth {
 
@@ -54,7 +59,8 @@ class JwtVerifier {
   // Validates `config` (ValidateAuthConfig) and parses configured keys. Errors are
   // kInvalidArgument naming the config field.
   static StatusOr<std::unique_ptr<JwtVerifier>> Create(AuthConfig config, const Clock& clock,
-                                                       JwksFetcher* fetcher);
+                                                       JwksFetcher* fetcher,
+                                                       ReplayLedger* replay_ledger = nullptr);
 
   JwtVerifier(const JwtVerifier&) = delete;
   JwtVerifier& operator=(const JwtVerifier&) = delete;
@@ -73,7 +79,8 @@ class JwtVerifier {
     std::set<std::string, std::less<>> tenants;
   };
 
-  JwtVerifier(AuthConfig config, const Clock& clock, JwksFetcher* fetcher);
+  JwtVerifier(AuthConfig config, const Clock& clock, JwksFetcher* fetcher,
+              ReplayLedger* replay_ledger);
 
   StatusOr<VerificationKey> SelectKey(const Issuer& issuer, const JoseHeader& header);
   Status CheckClaims(const Issuer& issuer, const JwtClaims& claims,
@@ -84,7 +91,8 @@ class JwtVerifier {
   std::vector<JwsAlgorithm> algorithms_;
   std::map<std::string, Issuer, std::less<>> issuers_;
   JwksCache jwks_;
-  ReplayCache replay_;
+  ReplayCache own_replay_cache_;  // used when no ledger was given
+  ReplayLedger& replay_;
 };
 
 }  // namespace cds::auth

@@ -19,6 +19,7 @@ using ::cds::auth::testing::TestKey;
 using ::cds::auth::testing::TokenParams;
 using ::cds::auth::testing::ValidParams;
 using ::cds::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -267,6 +268,53 @@ TEST_F(VerifierTest, CreateRefusesInvalidConfig) {
   config.algorithms = {"HS256"};
   EXPECT_THAT(JwtVerifier::Create(config, clock_, nullptr),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("auth.algorithms[0]")));
+}
+
+// A ledger that cannot be reached, as the store is while its database is down; it counts
+// the questions it was asked.
+class UnreachableLedger final : public ReplayLedger {
+ public:
+  StatusOr<Result> Use(std::string_view, std::string_view, int64_t, int64_t) override {
+    ++asked;
+    return UnavailableError("database unreachable");
+  }
+  int asked = 0;
+};
+
+TEST(VerifierLedgerTest, ATokenWhoseJtiCannotBeCheckedIsRefusedAsUnavailable) {
+  FixedClock clock(kNow * 1000);
+  UnreachableLedger ledger;
+  AuthConfig config;
+  config.issuers.push_back({kIss, {}, JwkSetJson({Ec().PublicJwk()}), /*tenants=*/{}});
+  auto verifier = JwtVerifier::Create(config, clock, /*fetcher=*/nullptr, &ledger);
+  ASSERT_OK(verifier);
+  EXPECT_THAT((*verifier)->Verify("Bearer " + Mint(Ec(), ValidParams(kNow)), kAud),
+              StatusIs(StatusCode::kUnavailable,
+                       AllOf(HasSubstr("[CDS-AUTH-19]"), HasSubstr("database unreachable"))));
+  EXPECT_EQ(ledger.asked, 1);
+  // A token refused on its own merits is refused as before, without asking the ledger.
+  TokenParams p = ValidParams(kNow);
+  p.aud = "https://cds.example.org/cds-services/other";
+  EXPECT_THAT((*verifier)->Verify("Bearer " + Mint(Ec(), p), kAud),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("aud")));
+  EXPECT_EQ(ledger.asked, 1);
+}
+
+TEST(VerifierLedgerTest, AGivenLedgerReplacesTheProcessCache) {
+  FixedClock clock(kNow * 1000);
+  ReplayCache shared(100);
+  AuthConfig config;
+  config.issuers.push_back({kIss, {}, JwkSetJson({Ec().PublicJwk()}), /*tenants=*/{}});
+  // Two verifiers (two instances) with one ledger: a token used at one is a replay at the other.
+  auto first = JwtVerifier::Create(config, clock, nullptr, &shared);
+  auto second = JwtVerifier::Create(config, clock, nullptr, &shared);
+  ASSERT_OK(first);
+  ASSERT_OK(second);
+  const std::string token = Mint(Ec(), ValidParams(kNow));
+  EXPECT_OK((*first)->Verify("Bearer " + token, kAud));
+  EXPECT_THAT((*second)->Verify("Bearer " + token, kAud),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("[CDS-AUTH-17]")));
+  EXPECT_EQ(shared.size(), 1u);
 }
 
 }  // namespace

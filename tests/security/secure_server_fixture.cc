@@ -196,7 +196,7 @@ std::unique_ptr<SecureServer> SecureServer::Start(ServerSetup setup) {
   }
   s->service_ = std::move(service).value();
   if (!s->settings_.auth.issuers.empty()) {
-    auto auth = app::JwtAuthenticator::Create(s->settings_, s->auth_clock_);
+    auto auth = app::JwtAuthenticator::Create(s->settings_, s->auth_clock_, s->service_->store());
     if (!auth.ok()) {
       ADD_FAILURE() << "authenticator did not start: " << auth.status().message();
       return nullptr;
