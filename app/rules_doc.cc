@@ -77,7 +77,8 @@ std::string RulesMarkdown(const hooks::ServiceRegistry& registry) {
   for (const auto& [key, def] : k.prefetch) md += "| `" + key + "` | `" + Cell(def.query) + "` |\n";
   md += "\n## Value sets\n\n| name | codes | description |\n|---|---|---|\n";
   for (const auto& [name, vs] : k.value_sets) {
-    size_t n = k.ExpandCodes(name).size() + k.ExpandPrefixes(name).size();
+    config::ValueSetCodes codes = k.Expand(name);
+    size_t n = codes.codes.size() + codes.prefixes.size();
     md += "| `" + name + "` | " + std::to_string(n) + " | " + Cell(vs.description) + " |\n";
   }
   return md;

@@ -122,16 +122,6 @@ Qualitative Observation::QualitativeResult() const {
   return Qualitative::kUnknown;
 }
 
-std::string FormatNumber(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.6g", v);
-  // Clinicians read "1500000", not "1.5e+06"; tiny values keep %g's exponent.
-  if (std::string_view(buf).find('e') != std::string_view::npos && (v >= 1e6 || v <= -1e6)) {
-    std::snprintf(buf, sizeof(buf), "%.0f", v);
-  }
-  return buf;
-}
-
 std::string Observation::ValueText() const {
   if (auto q = ValueQuantity()) {
     std::string s(ComparatorText(q->comparator));

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <map>
 
+#include "base/decimal.h"
+
 #include "fhir/coding.h"
 #include "fhir/observation.h"
 
@@ -108,15 +110,16 @@ Frequency Unknown(std::string why) {
 Frequency Known(double low, double high, std::string description) {
   Frequency f;
   f.known = true;
-  f.low = RoundDose(low);
-  f.high = RoundDose(high);
+  f.low = RoundToSignificantDigits(low);
+  f.high = RoundToSignificantDigits(high);
   f.description = std::move(description);
   return f;
 }
 
 std::string TimesADay(double low, double high) {
-  std::string s = FormatNumber(RoundDose(low));
-  if (RoundDose(high) != RoundDose(low)) s += "-" + FormatNumber(RoundDose(high));
+  std::string s = FormatNumber(RoundToSignificantDigits(low));
+  if (RoundToSignificantDigits(high) != RoundToSignificantDigits(low))
+    s += "-" + FormatNumber(RoundToSignificantDigits(high));
   return s + (high == 1 ? " time a day" : " times a day");
 }
 
@@ -211,16 +214,6 @@ Frequency FromRepeat(const Timing& t) {
 }
 
 }  // namespace
-
-double RoundDose(double v) {
-  if (v == 0 || !std::isfinite(v)) return v;
-  char buf[40];
-  auto printed = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 12);
-  if (printed.ec != std::errc()) return v;
-  double out = v;
-  if (std::from_chars(buf, printed.ptr, out).ec != std::errc()) return v;
-  return out;
-}
 
 Timing ReadTiming(const json::Value& timing) {
   Timing t;

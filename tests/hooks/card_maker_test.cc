@@ -1,7 +1,7 @@
 // hooks::CardMaker and its helpers: every card carries a fresh uuid, the rule's topic,
 // source, override reasons and links; summaries are cut at a code-point boundary with an
 // ellipsis; text from the EHR is Markdown-escaped.
-#include "hooks/card_maker.h"
+#include "hooks/rule_kit/card_maker.h"
 
 #include "base/uuid.h"
 

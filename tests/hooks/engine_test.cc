@@ -201,8 +201,8 @@ class EngineTest : public ::testing::Test {
 
   // The response as the EHR would receive it has no violations.
   static void ExpectValidResponse(const HookResult& r) {
-    EXPECT_THAT(cards::Validate(r.response), IsOk());
-    std::string body = cards::ToJson(r.response);
+    EXPECT_THAT(cards::Validate(r.Response()), IsOk());
+    std::string body = cards::ToJson(r.Response());
     EXPECT_EQ(CdsResponseViolations(body), "") << body;
   }
 
@@ -220,8 +220,8 @@ class EngineTest : public ::testing::Test {
 TEST_F(EngineTest, NoRulesNoCards) {
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->response.cards, IsEmpty());
-  EXPECT_EQ(cards::ToJson(r->response), R"({"cards":[]})");
+  EXPECT_THAT(r->cards, IsEmpty());
+  EXPECT_EQ(cards::ToJson(r->Response()), R"({"cards":[]})");
 }
 
 TEST_F(EngineTest, NoPatientInContextAnswersNoCardsWithoutEvaluating) {
@@ -230,7 +230,7 @@ TEST_F(EngineTest, NoPatientInContextAnswersNoCardsWithoutEvaluating) {
   spec.context = R"("userId":"Practitioner/u1")";
   auto r = Run(spec);
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->response.cards, IsEmpty());
+  EXPECT_THAT(r->cards, IsEmpty());
   EXPECT_EQ(a->evaluations(), 0);
 }
 
@@ -240,9 +240,9 @@ TEST_F(EngineTest, PrefetchedDataNeedsNoFetch) {
   spec.prefetch = R"({"labs":)" + Searchset({Obs("o1"), Obs("o2")}) + R"(,"meds":null})";
   auto r = Run(spec);
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=2 meds=0");
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("a"));
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=2 meds=0");
+  EXPECT_THAT(r->RuleIds(), ElementsAre("a"));
   ASSERT_EQ(r->runs.size(), 1u);
   EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kFired);
   EXPECT_EQ(r->runs[0].cards, 1u);
@@ -267,10 +267,10 @@ TEST_F(EngineTest, NeedsOfAllRulesAreFetchedTogetherInOneCall) {
   EXPECT_EQ(r->fhir_queries, 3u);
   EXPECT_EQ(a->evaluations(), 2);  // again once the data came back
   EXPECT_EQ(b->evaluations(), 2);
-  ASSERT_EQ(r->response.cards.size(), 2u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=1 meds=0");
-  EXPECT_EQ(r->response.cards[1].summary, "counts meds=0 patient=1");
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("a", "b"));
+  ASSERT_EQ(r->cards.size(), 2u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=1 meds=0");
+  EXPECT_EQ(r->cards[1].card.summary, "counts meds=0 patient=1");
+  EXPECT_THAT(r->RuleIds(), ElementsAre("a", "b"));
   ExpectValidResponse(*r);
 }
 
@@ -282,7 +282,7 @@ TEST_F(EngineTest, OnlyPendingRulesAreEvaluatedAgain) {
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(done->evaluations(), 1);
   EXPECT_EQ(waits->evaluations(), 2);
-  EXPECT_EQ(r->response.cards.size(), 2u);
+  EXPECT_EQ(r->cards.size(), 2u);
 }
 
 TEST_F(EngineTest, FetchDeadlineIsTheConfiguredBudget) {
@@ -314,8 +314,8 @@ TEST_F(EngineTest, ReEvaluatesUntilEveryReadIsDone) {
   ASSERT_THAT(r, IsOk());
   ASSERT_EQ(client_.calls.size(), 2u);
   EXPECT_THAT(client_.calls[1].urls, ElementsAre("Medication/m1"));
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "found the medication");
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].card.summary, "found the medication");
 }
 
 ScriptedRule::Script AlwaysNeedsMore() {
@@ -408,7 +408,7 @@ TEST_F(EngineTest, FetchWithoutTokenWhenConfigured) {
   ASSERT_THAT(r, IsOk());
   ASSERT_EQ(client_.calls.size(), 1u);
   EXPECT_EQ(client_.calls[0].access.bearer_token, "");
-  EXPECT_EQ(r->response.cards.size(), 1u);
+  EXPECT_EQ(r->cards.size(), 1u);
 }
 
 struct FetchFailure {
@@ -453,8 +453,8 @@ TEST_F(EngineTest, ReadNotFoundIsNoData) {
   client_.replies["Patient/p1"] = {StatusCode::kNotFound, {}, false};
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts patient=0");
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts patient=0");
 }
 
 TEST_F(EngineTest, PrefetchNextPageIsFollowed) {
@@ -469,8 +469,8 @@ TEST_F(EngineTest, PrefetchNextPageIsFollowed) {
   ASSERT_THAT(r, IsOk());
   ASSERT_EQ(client_.calls.size(), 1u);
   EXPECT_THAT(client_.calls[0].urls, ElementsAre(next));
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=3");
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=3");
 }
 
 TEST_F(EngineTest, PrefetchOperationOutcomeIsUnavailableAndNotRefetched) {
@@ -507,10 +507,10 @@ TEST_F(EngineTest, UnavailableDataWithAnotherRulesCardGivesCardsPlusInfoCard) {
   spec.prefetch = R"({"labs":null})";
   auto r = Run(spec);  // policy "fail", but withholding a's card would be worse
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 2u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=0");
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("a", "data-unavailable"));
-  const cards::Card& info = r->response.cards[1];
+  ASSERT_EQ(r->cards.size(), 2u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=0");
+  EXPECT_THAT(r->RuleIds(), ElementsAre("a", "data-unavailable"));
+  const cards::Card& info = r->cards[1].card;
   EXPECT_EQ(info.indicator, cards::Indicator::kInfo);
   EXPECT_EQ(info.summary, "Some checks could not be completed");
   EXPECT_EQ(info.source.label, "Test CDS");
@@ -531,9 +531,9 @@ TEST_F(EngineTest, PolicyCardAnswersWithTheInfoCardAlone) {
   options_.on_data_unavailable = config::DataUnavailablePolicy::kCard;
   auto r = Run(Spec(false, false));
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("data-unavailable"));
-  EXPECT_THAT(r->response.cards[0].detail, HasSubstr("- Check a: labs: not in prefetch"));
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_THAT(r->RuleIds(), ElementsAre("data-unavailable"));
+  EXPECT_THAT(r->cards[0].card.detail, HasSubstr("- Check a: labs: not in prefetch"));
   ExpectValidResponse(*r);
 }
 
@@ -543,8 +543,9 @@ TEST_F(EngineTest, NotApplicableRulesNeedNoInfoCard) {
   options_.on_data_unavailable = config::DataUnavailablePolicy::kCard;
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->response.cards, IsEmpty());
-  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kNotApplicable);
+  EXPECT_THAT(r->cards, IsEmpty());
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kInsufficientData);
+  EXPECT_THAT(r->runs[0].notes, ElementsAre("no unit"));
 }
 
 TEST_F(EngineTest, InfoCardEscapesWhatItQuotes) {
@@ -554,7 +555,7 @@ TEST_F(EngineTest, InfoCardEscapesWhatItQuotes) {
   options_.on_data_unavailable = config::DataUnavailablePolicy::kCard;
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->response.cards[0].detail, HasSubstr("- Check a: x: \\*bold\\* \\[link\\](u)\n"));
+  EXPECT_THAT(r->cards[0].card.detail, HasSubstr("- Check a: x: \\*bold\\* \\[link\\](u)\n"));
 }
 
 struct ThrowCase {
@@ -577,11 +578,11 @@ TEST_P(EngineDegradedMode, OtherCardsKeptAndTheFailedCheckNamed) {
   AddRule("after", FiresWith({}));
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 3u);
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("before", "after", "data-unavailable"));
-  EXPECT_THAT(r->response.cards[2].detail,
+  ASSERT_EQ(r->cards.size(), 3u);
+  EXPECT_THAT(r->RuleIds(), ElementsAre("before", "after", "data-unavailable"));
+  EXPECT_THAT(r->cards[2].card.detail,
               HasSubstr("- Check boom: the check failed internally and was not made"));
-  for (const cards::Card& c : r->response.cards) EXPECT_NE(c.summary, "half-built card");
+  for (const RuleCard& c : r->cards) EXPECT_NE(c.card.summary, "half-built card");
   ASSERT_EQ(r->runs.size(), 3u);
   EXPECT_EQ(r->runs[1].rule_id, "boom");
   EXPECT_EQ(r->runs[1].cards, 0u);
@@ -593,8 +594,8 @@ TEST_P(EngineDegradedMode, AloneIsAnInfoCardNotA412) {
   AddRule("boom", [thrower](const RuleContext&, RuleOutcome&, int) { thrower(); });
   auto r = Run();  // policy "fail": still not 412, the failure is ours, not missing data
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_THAT(r->response.cards[0].detail, HasSubstr("Check boom: the check failed internally"));
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_THAT(r->cards[0].card.detail, HasSubstr("Check boom: the check failed internally"));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -614,7 +615,7 @@ TEST_F(EngineTest, RuleThrowingAfterAFetchKeepsOtherCards) {
   client_.replies[kLabsUrl] = {StatusCode::kOk, {Searchset({})}, false};
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("a", "data-unavailable"));
+  EXPECT_THAT(r->RuleIds(), ElementsAre("a", "data-unavailable"));
 }
 
 TEST_F(EngineTest, ForeignResourcesAreDroppedAndCounted) {
@@ -624,7 +625,7 @@ TEST_F(EngineTest, ForeignResourcesAreDroppedAndCounted) {
   auto r = Run(spec);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->foreign_resources_dropped, 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=1");
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=1");
 }
 
 TEST_F(EngineTest, TooManyResourcesInTheRequestIsResourceExhausted) {
@@ -656,9 +657,9 @@ TEST_F(EngineTest, TooManyFetchedResourcesMakeTheKeyUnavailable) {
       StatusCode::kOk, {Searchset({Obs("o1"), Obs("o2"), Obs("o3")})}, false};
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 2u);
-  EXPECT_EQ(r->response.cards[0].summary, "o1 still readable");
-  EXPECT_THAT(r->response.cards[1].detail,
+  ASSERT_EQ(r->cards.size(), 2u);
+  EXPECT_EQ(r->cards[0].card.summary, "o1 still readable");
+  EXPECT_THAT(r->cards[1].card.detail,
               HasSubstr("Check a: labs: request carries more than 2 FHIR resources"));
 }
 

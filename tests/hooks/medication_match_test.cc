@@ -1,7 +1,7 @@
 // hooks::MatchDrug: by coding, by a referenced Medication's code or ingredients (inline or
 // by itemReference), and kUnknown -- with the read recorded -- when the drug cannot be
 // identified yet.
-#include "hooks/medication_match.h"
+#include "hooks/rule_kit/medication_match.h"
 
 #include "tests/support/status_matchers.h"
 

@@ -1,7 +1,7 @@
 // hooks/order_builder: draft ServiceRequest / MedicationRequest resources of valid FHIR R4
 // shape, with subject, encounter and requester from the hook context; the knowledge specs
 // they are built from.
-#include "hooks/order_builder.h"
+#include "hooks/rule_kit/order_builder.h"
 
 #include "cards/json.h"
 
@@ -67,9 +67,9 @@ TEST_P(ReferencesFromContext, OnlyWhatTheContextNames) {
   CdsRequest r = Request(GetParam().context);
   MedicationSpec spec;
   spec.medication = {"http://www.nlm.nih.gov/research/umls/rxnorm", "1", "x", "s"};
-  spec.dose_value = 1;
-  spec.dose_unit = "mg";
-  spec.period_unit = "d";
+  spec.dose.value = 1;
+  spec.dose.unit = "mg";
+  spec.frequency.period_unit = "d";
   spec.text = "1 mg daily";
   for (const std::string& text : {ServiceRequestJson(r, HbsAg()), MedicationRequestJson(r, spec)}) {
     auto doc = ParseDoc(text);
@@ -107,12 +107,12 @@ MedicationSpec Entecavir() {
   s.label = "Entecavir 0.5 mg daily";
   s.medication = {"http://www.nlm.nih.gov/research/umls/rxnorm", "306266",
                   "entecavir 0.5 MG Oral Tablet", "RxNorm"};
-  s.dose_value = 0.5;
-  s.dose_unit = "mg";
+  s.dose.value = 0.5;
+  s.dose.unit = "mg";
   s.route = config::CodeEntry{"http://snomed.info/sct", "26643006", "Oral route", "SNOMED"};
-  s.frequency = 1;
-  s.period = 1;
-  s.period_unit = "d";
+  s.frequency.count = 1;
+  s.frequency.period = 1;
+  s.frequency.period_unit = "d";
   s.text = "0.5 mg by mouth once daily";
   return s;
 }
@@ -225,13 +225,13 @@ TEST_F(SpecTest, MedicationSpec) {
   ASSERT_THAT(s, IsOk());
   EXPECT_EQ(s->label, "Entecavir");
   EXPECT_EQ(s->medication.system, "http://www.nlm.nih.gov/research/umls/rxnorm");
-  EXPECT_DOUBLE_EQ(s->dose_value, 0.5);
-  EXPECT_EQ(s->dose_unit, "mg");
+  EXPECT_DOUBLE_EQ(s->dose.value, 0.5);
+  EXPECT_EQ(s->dose.unit, "mg");
   ASSERT_TRUE(s->route.has_value());
   EXPECT_EQ(s->route->code, "26643006");
-  EXPECT_EQ(s->frequency, 2);
-  EXPECT_DOUBLE_EQ(s->period, 1);
-  EXPECT_EQ(s->period_unit, "d");
+  EXPECT_EQ(s->frequency.count, 2);
+  EXPECT_DOUBLE_EQ(s->frequency.period, 1);
+  EXPECT_EQ(s->frequency.period_unit, "d");
   EXPECT_EQ(s->text, "0.5 mg twice daily");
 }
 

@@ -1,6 +1,6 @@
 // hooks/rule_basics: what every knowledge/rules/<id>.json carries, and the helpers a rule
 // uses to read its own section (unknown keys refused, value sets turned into CodeSets).
-#include "hooks/rule_basics.h"
+#include "hooks/rule_kit/rule_basics.h"
 
 #include "tests/support/status_matchers.h"
 
