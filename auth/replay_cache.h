@@ -1,5 +1,5 @@
-// ReplayCache: remembers (iss, jti) pairs of accepted tokens until they expire (SEC-14,
-// SEC-22), so a captured token cannot be presented twice.
+// ReplayCache: remembers (iss, jti) pairs of accepted tokens until they expire (jti is a
+// nonce for replay protection), so a captured token cannot be presented twice.
 //
 // Bounded: at most `max_entries` pairs. Expired pairs are dropped on every Record(). When
 // the cache is still full, new tokens are refused (kFull) rather than forgetting live

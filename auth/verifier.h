@@ -1,5 +1,5 @@
 // JwtVerifier: authenticates the CDS Client (the EHR) from the JWT bearer token it sends
-// with every request, per CDS Hooks 2.0 §Security (CHECKLIST SEC-5..SEC-23).
+// with every request, per CDS Hooks 2.0 §Security (docs/security.md).
 //
 // Verify() accepts a token only if all of these hold, checked in this order:
 //   "Bearer" scheme; header typ JWT, kid present, no crit; alg on the configured allow-list
@@ -12,7 +12,8 @@
 // Claims are checked only after the signature, so every claim in a rejection reason after
 // that point was really sent by the issuer's key holder.
 //
-// Errors: always kUnauthenticated (the HTTP layer answers 401 without detail, HTTP-4).
+// Errors: always kUnauthenticated (the HTTP layer answers 401 without detail, as
+// CDS Hooks requires for a missing or invalid JWT).
 // The message starts with a stable id "[CDS-AUTH-nn]" and is meant for the log: it may
 // name iss, kid, jti, tenant, alg and jku (bounded length), never the token or signature.
 //

@@ -86,6 +86,18 @@ struct FieldType<CodeEntry> {
   static constexpr std::string_view kName = "code {system, code, display, source}";
 };
 
+// One line of the configuration reference.
+struct FieldDoc {
+  std::string key;          // "exposure.lookback", "tests[].codes"
+  std::string type;         // "value set", "integer", "list of objects"
+  std::string requirement;  // "required", "optional", "default 32"
+  std::string constraints;  // "must be 1-48; must list at least one test"
+  std::string doc;
+  // The key of the enclosing object read by a Shared() schema ("duloxetine" for
+  // "duloxetine.dose.value"); "" for a field the rule's own declaration names.
+  std::string shared_root = "";
+};
+
 namespace binder_internal {
 
 template <typename V>
@@ -109,6 +121,8 @@ template <typename V>
 std::string TypeName() {
   if constexpr (std::is_same_v<V, std::string>) {
     return "text";
+  } else if constexpr (std::is_same_v<V, bool>) {
+    return "true/false";
   } else if constexpr (std::is_integral_v<V>) {
     return "integer";
   } else if constexpr (std::is_floating_point_v<V>) {
@@ -148,15 +162,6 @@ struct Bounds {
   std::string message;  // "must be 1-48", "must be > 0"
 
   bool Holds(double v) const;
-};
-
-// One line of the configuration reference.
-struct FieldDoc {
-  std::string key;          // "exposure.lookback", "tests[].codes"
-  std::string type;         // "value set", "integer", "list of objects"
-  std::string requirement;  // "required", "optional", "default 32"
-  std::string constraints;  // "must be 1-48; must list at least one test"
-  std::string doc;
 };
 
 // A field of struct T, type-erased so a Schema<T> can hold fields of any member type.
@@ -236,10 +241,20 @@ class Schema {
       std::string doc, std::string message = "");
 
   // A value read by hand: `read` gets the member's node (present) and fills `out`. For one
-  // JSON value that sets several members ("listen": host and port).
+  // JSON value that sets several members ("listen": host and port). `default_text` is
+  // what an absent key means ("" for a required key).
   Schema& Custom(std::string name,
                  std::function<Status(const Node& value, const BindContext& ctx, T& out)> read,
-                 std::string type, std::string doc, bool optional = false);
+                 std::string type, std::string doc, std::string default_text = "");
+
+  // Marks a schema reused by many declarations (a medication order, a threshold): the
+  // lines Describe() gives for its fields carry the key of the object as shared_root, and
+  // its constraints are tested with the schema rather than with each use.
+  Schema& Shared() {
+    shared_ = true;
+    return *this;
+  }
+  bool shared() const { return shared_; }
 
   // Members read elsewhere (the common keys of every rule file): not refused here.
   Schema& Allow(std::vector<std::string> keys);
@@ -247,7 +262,8 @@ class Schema {
   Schema& UnknownKeyMessage(std::string message);
   // A check over the whole object after its fields were read: rules between fields, and
   // values derived from them. `n` is the object's node, for errors that name a path.
-  Schema& Check(std::function<Status(const Node& n, T& value)> check);
+  // `description` ("needs 0 < min < max") is listed with the object in Describe().
+  Schema& Check(std::function<Status(const Node& n, T& value)> check, std::string description = "");
 
   // Reads `n` (an object) into a default-constructed T / into `out`.
   StatusOr<T> Read(const Node& n, const BindContext& ctx = {}) const;
@@ -266,14 +282,15 @@ class Schema {
   TextTemplate::Values Texts(const T& value) const;
   // One line per field, nested objects and lists of objects included, with the default
   // from `defaults` for optional fields.
-  std::vector<binder_internal::FieldDoc> Describe(const T& defaults = T{}) const;
+  std::vector<FieldDoc> Describe(const T& defaults = T{}) const;
 
   // Internal, for Object(): true when every field is a plain value.
   bool AllPlain() const;
+  const std::vector<std::string>& check_descriptions() const { return check_descriptions_; }
   void KeysUnder(const std::string& prefix, std::vector<std::string>& out) const;
   void TextsUnder(const T& value, const std::string& prefix, TextTemplate::Values& out) const;
   void DescribeUnder(const T& defaults, const std::string& prefix,
-                     std::vector<binder_internal::FieldDoc>& out) const;
+                     std::vector<FieldDoc>& out) const;
 
  private:
   template <typename U, typename M>
@@ -283,6 +300,8 @@ class Schema {
   std::vector<std::string> allowed_;
   std::string unknown_message_ = "unknown setting (misspelt?)";
   std::vector<std::function<Status(const Node&, T&)>> checks_;
+  std::vector<std::string> check_descriptions_;
+  bool shared_ = false;
 };
 
 namespace binder_internal {
@@ -300,6 +319,7 @@ struct ElementCodec {
   std::function<Status(const E&, const std::string&)> validate;  // objects
   std::function<void(const E&, const std::string&, std::vector<FieldDoc>&)> describe;
   std::string type;
+  std::vector<std::string> constraints;  // of an object as a whole
 };
 
 // Where in a T a field's value lives: a member, or a member of a member.
@@ -424,7 +444,7 @@ class ValueField final : public FieldBase<T> {
     } else {
       d.requirement = "required";
     }
-    std::vector<std::string> c;
+    std::vector<std::string> c = codec_.constraints;
     for (const Bounds& b : bounds_) c.push_back(b.message);
     for (const auto& check : checks_) c.push_back(check.second);
     if (!one_of_.empty()) c.push_back(one_of_message_);
@@ -566,10 +586,11 @@ template <typename T>
 class CustomField final : public FieldBase<T> {
  public:
   CustomField(std::string name, std::function<Status(const Node&, const BindContext&, T&)> read,
-              std::string type, std::string doc)
+              std::string type, std::string doc, std::string default_text)
       : FieldBase<T>(std::move(name), std::move(doc)),
         read_(std::move(read)),
-        type_(std::move(type)) {}
+        type_(std::move(type)),
+        default_text_(std::move(default_text)) {}
 
   Status Read(const Node& parent, const BindContext& ctx, T& out) const override {
     std::optional<Node> n = parent.OptionalChild(this->name());
@@ -582,14 +603,15 @@ class CustomField final : public FieldBase<T> {
   }
   void Texts(const T&, const std::string&, TextTemplate::Values&) const override {}
   void Describe(const T&, const std::string& prefix, std::vector<FieldDoc>& out) const override {
-    out.push_back({prefix + this->name(), type_, this->optional() ? "optional" : "required", "",
-                   this->doc()});
+    out.push_back({prefix + this->name(), type_,
+                   this->optional() ? "default " + default_text_ : "required", "", this->doc()});
   }
   bool plain() const override { return true; }
 
  private:
   std::function<Status(const Node&, const BindContext&, T&)> read_;
   std::string type_;
+  std::string default_text_;
 };
 
 template <typename E>
@@ -734,11 +756,16 @@ FieldRef<T, M> Schema<T>::Object(std::string name, M T::*member, Schema<S> schem
     s->TextsUnder(v, prefix, out);
   };
   c.validate = [s](const S& v, const std::string& prefix) { return s->Validate(v, prefix); };
-  c.describe = [s](const S& v, const std::string& prefix,
-                   std::vector<binder_internal::FieldDoc>& out) {
+  c.describe = [s](const S& v, const std::string& prefix, std::vector<FieldDoc>& out) {
+    size_t first = out.size();
     s->DescribeUnder(v, prefix, out);
+    if (!s->shared()) return;
+    for (size_t i = first; i < out.size(); ++i) {
+      if (out[i].shared_root.empty()) out[i].shared_root = prefix.substr(0, prefix.size() - 1);
+    }
   };
   c.type = "object";
+  c.constraints = s->check_descriptions();
   auto f = std::make_shared<binder_internal::ValueField<T, M>>(
       std::move(name), binder_internal::MemberAccess(member), std::move(doc), std::move(c));
   fields_.push_back(f);
@@ -805,9 +832,10 @@ FieldRef<T, M> Schema<T>::Enum(
 template <typename T>
 Schema<T>& Schema<T>::Custom(std::string name,
                              std::function<Status(const Node&, const BindContext&, T&)> read,
-                             std::string type, std::string doc, bool optional) {
-  auto f = std::make_shared<binder_internal::CustomField<T>>(std::move(name), std::move(read),
-                                                             std::move(type), std::move(doc));
+                             std::string type, std::string doc, std::string default_text) {
+  bool optional = !default_text.empty();
+  auto f = std::make_shared<binder_internal::CustomField<T>>(
+      std::move(name), std::move(read), std::move(type), std::move(doc), std::move(default_text));
   if (optional) f->set_optional();
   fields_.push_back(f);
   return *this;
@@ -826,8 +854,9 @@ Schema<T>& Schema<T>::UnknownKeyMessage(std::string message) {
 }
 
 template <typename T>
-Schema<T>& Schema<T>::Check(std::function<Status(const Node&, T&)> check) {
+Schema<T>& Schema<T>::Check(std::function<Status(const Node&, T&)> check, std::string description) {
   checks_.push_back(std::move(check));
+  if (!description.empty()) check_descriptions_.push_back(std::move(description));
   return *this;
 }
 
@@ -899,15 +928,15 @@ void Schema<T>::TextsUnder(const T& value, const std::string& prefix,
 }
 
 template <typename T>
-std::vector<binder_internal::FieldDoc> Schema<T>::Describe(const T& defaults) const {
-  std::vector<binder_internal::FieldDoc> out;
+std::vector<FieldDoc> Schema<T>::Describe(const T& defaults) const {
+  std::vector<FieldDoc> out;
   DescribeUnder(defaults, "", out);
   return out;
 }
 
 template <typename T>
 void Schema<T>::DescribeUnder(const T& defaults, const std::string& prefix,
-                              std::vector<binder_internal::FieldDoc>& out) const {
+                              std::vector<FieldDoc>& out) const {
   for (const auto& f : fields_) f->Describe(defaults, prefix, out);
 }
 

@@ -160,13 +160,15 @@ Schema<AuthConfig> AuthSchema() {
       .Optional()
       .AllowEmpty();
   issuer.Field("tenants", &IssuerConfig::tenants, "tenants it may name").Optional();
-  issuer.Check([](const Node& n, IssuerConfig& i) {
-    if (i.jku_allow_list.empty() && i.jwks_file.empty()) {
-      return n.Error(
-          "an issuer needs jku_allow_list or jwks_file, or its tokens cannot be checked");
-    }
-    return OkStatus();
-  });
+  issuer.Check(
+      [](const Node& n, IssuerConfig& i) {
+        if (i.jku_allow_list.empty() && i.jwks_file.empty()) {
+          return n.Error(
+              "an issuer needs jku_allow_list or jwks_file, or its tokens cannot be checked");
+        }
+        return OkStatus();
+      },
+      "needs jku_allow_list or jwks_file");
   Schema<AuthConfig> s;
   s.Object("issuers", &AuthConfig::issuers, issuer, "trusted callers (none: no authentication)")
       .Optional();
@@ -203,7 +205,7 @@ const Schema<ServerConfig>& ServerConfigSchema() {
   static const Schema<ServerConfig> schema = [] {
     Schema<ServerConfig> s;
     s.Custom("listen", &ReadListen, "HOST:PORT", "address to serve on (port 0: any free port)",
-             /*optional=*/true);
+             "127.0.0.1:8080");
     s.Field("public_base_url", &ServerConfig::public_base_url,
             "the base URL EHRs call; JWT aud is checked against it (\"\": from listen)")
         .Optional()

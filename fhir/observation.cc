@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "base/ascii.h"
+
 #include "fhir/coding.h"
 
 namespace cds::fhir {
@@ -65,11 +67,9 @@ std::string_view QualitativeName(Qualitative q) {
 }
 
 Qualitative QualitativeFromText(std::string_view text) {
-  std::string t;
-  for (char c : text) {
-    if (c == '_' || c == '-') c = ' ';
-    t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
+  std::string t = AsciiLower(text);
+  std::replace(t.begin(), t.end(), '_', ' ');
+  std::replace(t.begin(), t.end(), '-', ' ');
   auto first = t.find_first_not_of(" \t.");
   auto last = t.find_last_not_of(" \t.");
   t = first == std::string::npos ? "" : t.substr(first, last - first + 1);

@@ -133,7 +133,7 @@ RuleRegistration Register(const RuleDef<typename R::Config>& def) {
     return std::unique_ptr<Rule>(
         new R(std::move(info), std::move(config), CardMaker(ctx.basics(), ctx.knowledge())));
   };
-  return RuleRegistration{shared->id, std::move(make)};
+  return RuleRegistration{shared->id, std::move(make), [schema] { return schema->Describe(); }};
 }
 
 }  // namespace cds::hooks

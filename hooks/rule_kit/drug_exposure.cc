@@ -85,6 +85,7 @@ std::optional<Exposure> FromRecord(const RuleContext& ctx, const ExposureConfig&
 const config::Schema<ExposureConfig>& ExposureSchema() {
   static const config::Schema<ExposureConfig> schema = [] {
     config::Schema<ExposureConfig> s;
+    s.Shared();
     s.Field("drugs", &ExposureConfig::drugs,
             "value set of the drug (every product, matched through ingredients)");
     s.Field("lookback", &ExposureConfig::lookback,

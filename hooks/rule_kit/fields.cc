@@ -34,12 +34,16 @@ std::string Threshold::ToString() const { return FormatNumber(value) + " " + uni
 config::Schema<Threshold> ThresholdSchema(std::string dimension_unit, std::string unit_message) {
   if (unit_message.empty()) unit_message = "must be a UCUM unit convertible to " + dimension_unit;
   config::Schema<Threshold> s;
+  s.Shared();
   s.Field("value", &Threshold::value, "the threshold").Positive();
   s.Field("unit", &Threshold::unit, "its UCUM unit");
-  s.Check([dimension_unit, unit_message](const config::Node& n, Threshold& t) {
-    if (!fhir::ConvertValue(1, t.unit, dimension_unit).ok()) return n.ErrorAt("unit", unit_message);
-    return OkStatus();
-  });
+  s.Check(
+      [dimension_unit, unit_message](const config::Node& n, Threshold& t) {
+        if (!fhir::ConvertValue(1, t.unit, dimension_unit).ok())
+          return n.ErrorAt("unit", unit_message);
+        return OkStatus();
+      },
+      "unit " + unit_message);
   return s;
 }
 
@@ -53,14 +57,17 @@ StatusOr<MassLimit> ToMass(const config::Node& n, double value, const std::strin
 
 config::Schema<MassLimit> MassSchema() {
   config::Schema<MassLimit> s;
+  s.Shared();
   s.Field("value", &MassLimit::value, "the amount").Positive();
   s.Field("unit", &MassLimit::unit, "a mass unit (mg, g, ug)");
-  s.Check([](const config::Node& n, MassLimit& m) -> Status {
-    auto mass = ToMass(n, m.value, m.unit);
-    if (!mass.ok()) return mass.status();
-    m = *mass;
-    return OkStatus();
-  });
+  s.Check(
+      [](const config::Node& n, MassLimit& m) -> Status {
+        auto mass = ToMass(n, m.value, m.unit);
+        if (!mass.ok()) return mass.status();
+        m = *mass;
+        return OkStatus();
+      },
+      "unit must be a mass (mg, g, ug)");
   return s;
 }
 

@@ -56,6 +56,7 @@ void WriteContext(Writer& w, const CdsRequest& r) {
 const config::Schema<OrderSpec>& OrderSpecSchema() {
   static const config::Schema<OrderSpec> schema = [] {
     config::Schema<OrderSpec> s;
+    s.Shared();
     s.Field("label", &OrderSpec::label, "short name shown in card text (\"HBsAg\")");
     s.Field("code", &OrderSpec::code, "the code the ServiceRequest carries");
     return s;
@@ -74,6 +75,7 @@ const config::Schema<MedicationSpec>& MedicationSpecSchema() {
     frequency.Field("period_unit", &FrequencySpec::period_unit, "unit of the period")
         .OneOf({"h", "d", "wk", "mo"});
     config::Schema<MedicationSpec> s;
+    s.Shared();
     s.Field("label", &MedicationSpec::label, "suggestion button text");
     s.Field("medication", &MedicationSpec::medication, "the drug product ordered");
     s.Object("dose", &MedicationSpec::dose, dose, "dose per administration");

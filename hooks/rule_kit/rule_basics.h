@@ -74,6 +74,8 @@ using RuleFactory = std::function<StatusOr<std::unique_ptr<Rule>>(const RuleBuil
 struct RuleRegistration {
   std::string_view id;
   RuleFactory make;
+  // The rule's own settings, one line per key (ClinicalRule only; empty otherwise).
+  std::function<std::vector<config::FieldDoc>()> describe = nullptr;
 };
 
 }  // namespace cds::hooks

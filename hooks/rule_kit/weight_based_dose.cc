@@ -25,11 +25,14 @@ const config::Schema<WeightConfig>& WeightSchema() {
     config::Schema<PlausibleKg> plausible;
     plausible.Field("min", &PlausibleKg::min, "lightest plausible weight in kg");
     plausible.Field("max", &PlausibleKg::max, "heaviest plausible weight in kg");
-    plausible.Check([](const config::Node& n, PlausibleKg& p) {
-      if (p.min <= 0 || p.max <= p.min) return n.Error("needs 0 < min < max");
-      return OkStatus();
-    });
+    plausible.Check(
+        [](const config::Node& n, PlausibleKg& p) {
+          if (p.min <= 0 || p.max <= p.min) return n.Error("needs 0 < min < max");
+          return OkStatus();
+        },
+        "needs 0 < min < max");
     config::Schema<WeightConfig> s;
+    s.Shared();
     s.Field("codes", &WeightConfig::codes, "value set of body weight results");
     s.Field("valid_for", &WeightConfig::valid_for, "an older weight is not used for a dose");
     s.Object("plausible_kg", &WeightConfig::plausible_kg, plausible,
@@ -91,13 +94,17 @@ std::optional<WeightReading> ReadWeight(const RuleContext& ctx, std::string_view
 const config::Schema<PerKgRange>& PerKgRangeSchema() {
   static const config::Schema<PerKgRange> schema = [] {
     config::Schema<PerKgRange> s;
+    s.Shared();
     s.Field("low_mg_per_kg", &PerKgRange::low, "low end, mg per kg a day");
     s.Field("high_mg_per_kg", &PerKgRange::high, "high end, mg per kg a day");
     s.Field("round_to_mg", &PerKgRange::round_to, "computed doses are rounded to this").Positive();
-    s.Check([](const config::Node& n, PerKgRange& r) {
-      if (r.low <= 0 || r.high < r.low) return n.Error("needs 0 < low_mg_per_kg <= high_mg_per_kg");
-      return OkStatus();
-    });
+    s.Check(
+        [](const config::Node& n, PerKgRange& r) {
+          if (r.low <= 0 || r.high < r.low)
+            return n.Error("needs 0 < low_mg_per_kg <= high_mg_per_kg");
+          return OkStatus();
+        },
+        "needs 0 < low_mg_per_kg <= high_mg_per_kg");
     return s;
   }();
   return schema;

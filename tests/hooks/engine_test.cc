@@ -1,12 +1,14 @@
 // hooks::Engine with scripted rules and a fake FhirClient (the interaction is the point):
 // needs collected per round and fetched in one FetchAll call, re-evaluation, max rounds,
 // why fetching is impossible, the 412-vs-info-card policy, and degraded mode when a rule
-// throws (PREF-14, PREF-15, HTTP-2; style guide 6.4 "degraded mode").
+// throws (412 when needed data cannot be obtained; degraded mode: a rule's failure never
+// hides the other rules' cards).
 #include "hooks/engine.h"
 
 #include <map>
 #include <stdexcept>
 
+#include "base/log.h"
 #include "base/uuid.h"
 
 #include "cards/json.h"
@@ -369,7 +371,7 @@ TEST_P(EngineCannotFetch, IsUnavailableWithTheReason) {
   options_.fetch_without_token = c.fetch_without_token;
   auto r = Run(c.spec, nullptr, c.no_client);
   EXPECT_THAT(client_.calls, IsEmpty());
-  // PREF-15: needed data absent from prefetch and not fetchable -> 412.
+  // Needed data absent from prefetch and not fetchable -> 412.
   EXPECT_THAT(
       r,
       StatusIs(StatusCode::kFailedPrecondition,
@@ -566,7 +568,7 @@ void PrintTo(const ThrowCase& c, std::ostream* os) { *os << c.name; }
 
 class EngineDegradedMode : public EngineTest, public ::testing::WithParamInterface<ThrowCase> {};
 
-// Style guide 6.4: a rule's internal failure never hides the other rules' cards, is never
+// Degraded mode: a rule's internal failure never hides the other rules' cards, is never
 // silently "no card", and is never a 5xx.
 TEST_P(EngineDegradedMode, OtherCardsKeptAndTheFailedCheckNamed) {
   auto thrower = GetParam().thrower;
@@ -661,6 +663,123 @@ TEST_F(EngineTest, TooManyFetchedResourcesMakeTheKeyUnavailable) {
   EXPECT_EQ(r->cards[0].card.summary, "o1 still readable");
   EXPECT_THAT(r->cards[1].card.detail,
               HasSubstr("Check a: labs: request carries more than 2 FHIR resources"));
+}
+
+// A rule that declares its data keys as a ClinicalRule does: reading any other fails it.
+class DeclaringRule final : public Rule {
+ public:
+  DeclaringRule(std::vector<std::string> keys, std::vector<std::string> pv_keys,
+                std::function<void(const RuleContext&, RuleOutcome&)> script)
+      : Rule(Info(std::move(keys), std::move(pv_keys))), script_(std::move(script)) {}
+  void Evaluate(const RuleContext& ctx, RuleOutcome& out) const override { script_(ctx, out); }
+
+ private:
+  static RuleInfo Info(std::vector<std::string> keys, std::vector<std::string> pv_keys) {
+    RuleInfo info;
+    info.id = "declaring";
+    info.title = "Check declaring";
+    info.hooks = {Hook::kPatientView, Hook::kOrderSelect, Hook::kOrderSign};
+    info.data_keys = std::move(keys);
+    info.patient_view_data_keys = std::move(pv_keys);
+    info.reads_only_declared_keys = true;
+    return info;
+  }
+  std::function<void(const RuleContext&, RuleOutcome&)> script_;
+};
+
+class EngineDeclaredKeysTest : public EngineTest {
+ protected:
+  void Use(std::vector<std::string> keys, std::vector<std::string> pv_keys,
+           std::function<void(const RuleContext&, RuleOutcome&)> script) {
+    declaring_ =
+        std::make_unique<DeclaringRule>(std::move(keys), std::move(pv_keys), std::move(script));
+    service_.rules.push_back(declaring_.get());
+  }
+  std::unique_ptr<DeclaringRule> declaring_;
+};
+
+TEST_F(EngineDeclaredKeysTest, ReadingDeclaredKeysAndFhirReadsIsFine) {
+  Use({"labs"}, {"meds"}, [](const RuleContext& ctx, RuleOutcome& out) {
+    if (ctx.Require("labs", out) == nullptr || ctx.Require("meds", out) == nullptr) return;
+    json::Value from(rapidjson::kObjectType);
+    ctx.Resolve(from, "Medication/m1", out);  // a FHIR read of a reference
+  });
+  RequestSpec spec;
+  spec.prefetch = R"({"labs":null,"meds":null})";
+  client_.replies["Medication/m1"] = {
+      StatusCode::kOk, {R"({"resourceType":"Medication","id":"m1"})"}, false};
+  auto r = Run(spec);
+  ASSERT_THAT(r, IsOk());
+  ASSERT_EQ(r->runs.size(), 1u);
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kNotApplicable);
+}
+
+// Its services do not prefetch an undeclared key: a bug in the rule, named `failed`, logged,
+// and shown as a check not made -- never read as "no data", never a 412.
+TEST_F(EngineDeclaredKeysTest, ReadingAnUndeclaredKeyFailsTheRule) {
+  std::vector<std::string> lines;
+  SetLogSink([&lines](std::string_view l) { lines.emplace_back(l); });
+  Use({"labs"}, {}, [](const RuleContext& ctx, RuleOutcome& out) {
+    if (ctx.Require("labs", out) == nullptr) return;
+    ctx.Require("meds", out);
+  });
+  RequestSpec spec;
+  spec.prefetch = R"({"labs":null,"meds":null})";
+  auto r = Run(spec);
+  SetLogSink(nullptr);
+  ASSERT_THAT(r, IsOk());
+  ASSERT_EQ(r->runs.size(), 1u);
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kFailed);
+  EXPECT_EQ(OutcomeKindName(r->runs[0].kind), "failed");
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].rule_id, "data-unavailable");
+  EXPECT_THAT(r->cards[0].card.detail, HasSubstr("Check declaring: the check failed internally"));
+  bool logged = false;
+  for (const std::string& l : lines) {
+    logged = logged || (l.find("\"rule_failed\"") != std::string::npos &&
+                        l.find("read undeclared data key meds") != std::string::npos);
+  }
+  EXPECT_TRUE(logged);
+}
+
+TEST_F(EngineDeclaredKeysTest, PatientViewKeysAreDeclaredOnPatientView) {
+  Use({}, {"meds"}, [](const RuleContext& ctx, RuleOutcome& out) { ctx.Require("meds", out); });
+  RequestSpec spec;
+  spec.prefetch = R"({"meds":null})";
+  auto r = Run(spec);  // patient-view: declared
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kNotApplicable);
+}
+
+TEST_F(EngineTest, InsufficientDataNotesAreLoggedAtDebugAndKept) {
+  std::vector<std::string> lines;
+  LogLevel before = GetLogLevel();
+  SetLogLevel(LogLevel::kDebug);
+  SetLogSink([&lines](std::string_view l) { lines.emplace_back(l); });
+  AddRule("unitless", [](const RuleContext&, RuleOutcome& out, int) {
+    out.NoteInsufficient("latest IgM has no unit");
+  });
+  auto r = Run();
+  SetLogSink(nullptr);
+  SetLogLevel(before);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kInsufficientData);
+  EXPECT_EQ(OutcomeKindName(r->runs[0].kind), "insufficient_data");
+  EXPECT_THAT(r->runs[0].notes, ElementsAre("latest IgM has no unit"));
+  bool logged = false;
+  for (const std::string& l : lines) {
+    logged = logged || (l.find("\"rule_insufficient_data\"") != std::string::npos &&
+                        l.find("\"level\":\"debug\"") != std::string::npos &&
+                        l.find("latest IgM has no unit") != std::string::npos);
+  }
+  EXPECT_TRUE(logged) << "no debug line for the note";
+}
+
+TEST_F(EngineTest, AThrowingRuleIsNamedFailedNotNotApplicable) {
+  AddRule("boom", [](const RuleContext&, RuleOutcome&, int) { throw std::runtime_error("bug"); });
+  auto r = Run();
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kFailed);
 }
 
 }  // namespace

@@ -143,7 +143,7 @@ TEST_F(FeedbackStoreTest, FeedbackForUnknownCardIsStoredWithoutOrigin) {
             1);
 }
 
-// FB-9: the same card may be reported more than once; processing must be idempotent.
+// The same card may be reported more than once; processing must be idempotent.
 TEST_F(FeedbackStoreTest, RepeatedFeedbackIsStoredOnce) {
   const Feedback f = MakeFeedback("card-1");
   auto first = store_->RecordFeedback({f, f});

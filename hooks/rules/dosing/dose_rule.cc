@@ -211,42 +211,47 @@ config::Schema<DrugLimits> DrugSchema(const DoseChecks& checks) {
   if (checks.bedtime) {
     s.Field("at_bedtime", &DrugLimits::at_bedtime, "every dose at bedtime").Optional();
   }
-  s.Check([](const config::Node& n, DrugLimits& d) -> Status {
-    std::vector<std::string> limits;
-    if (d.daily_dose) {
-      config::Node daily = *n.OptionalChild("daily_dose");
-      const DailyDose& dd = *d.daily_dose;
-      if (dd.min) {
-        CDS_ASSIGN_OR_RETURN(d.daily_min, ToMass(daily, *dd.min, dd.unit));
-      }
-      if (dd.max) {
-        CDS_ASSIGN_OR_RETURN(d.daily_max, ToMass(daily, *dd.max, dd.unit));
-      }
-      if (!d.daily_min && !d.daily_max) return daily.Error("needs min, max or both");
-      if (d.daily_min && d.daily_max && d.daily_min->mg > d.daily_max->mg)
-        return daily.ErrorAt("min", "must be <= max");
-      if (d.daily_min && d.daily_max) {
-        limits.push_back(FormatNumber(d.daily_min->value) + "-" + d.daily_max->Text() + " a day");
-      } else {
-        limits.push_back(d.daily_min ? "at least " + d.daily_min->Text() + " a day"
-                                     : "at most " + d.daily_max->Text() + " a day");
-      }
-    }
-    if (d.single_dose) {
-      config::Node single = *n.OptionalChild("single_dose");
-      CDS_ASSIGN_OR_RETURN(d.single_max, ToMass(single, d.single_dose->max, d.single_dose->unit));
-      limits.push_back("at most " + d.single_max->Text() + " a dose");
-    }
-    if (d.max_administrations_per_day) {
-      d.max_per_day = static_cast<double>(*d.max_administrations_per_day);
-      limits.push_back("at most " + std::to_string(*d.max_administrations_per_day) +
-                       " doses a day");
-    }
-    if (d.at_bedtime) limits.push_back("at bedtime");
-    if (limits.empty()) return n.Error("configures no check");
-    d.limits = Join(limits, ", ");
-    return OkStatus();
-  });
+  s.Check(
+      [](const config::Node& n, DrugLimits& d) -> Status {
+        std::vector<std::string> limits;
+        if (d.daily_dose) {
+          config::Node daily = *n.OptionalChild("daily_dose");
+          const DailyDose& dd = *d.daily_dose;
+          if (dd.min) {
+            CDS_ASSIGN_OR_RETURN(d.daily_min, ToMass(daily, *dd.min, dd.unit));
+          }
+          if (dd.max) {
+            CDS_ASSIGN_OR_RETURN(d.daily_max, ToMass(daily, *dd.max, dd.unit));
+          }
+          if (!d.daily_min && !d.daily_max) return daily.Error("needs min, max or both");
+          if (d.daily_min && d.daily_max && d.daily_min->mg > d.daily_max->mg)
+            return daily.ErrorAt("min", "must be <= max");
+          if (d.daily_min && d.daily_max) {
+            limits.push_back(FormatNumber(d.daily_min->value) + "-" + d.daily_max->Text() +
+                             " a day");
+          } else {
+            limits.push_back(d.daily_min ? "at least " + d.daily_min->Text() + " a day"
+                                         : "at most " + d.daily_max->Text() + " a day");
+          }
+        }
+        if (d.single_dose) {
+          config::Node single = *n.OptionalChild("single_dose");
+          CDS_ASSIGN_OR_RETURN(d.single_max,
+                               ToMass(single, d.single_dose->max, d.single_dose->unit));
+          limits.push_back("at most " + d.single_max->Text() + " a dose");
+        }
+        if (d.max_administrations_per_day) {
+          d.max_per_day = static_cast<double>(*d.max_administrations_per_day);
+          limits.push_back("at most " + std::to_string(*d.max_administrations_per_day) +
+                           " doses a day");
+        }
+        if (d.at_bedtime) limits.push_back("at bedtime");
+        if (limits.empty()) return n.Error("configures no check");
+        d.limits = Join(limits, ", ");
+        return OkStatus();
+      },
+      "configures at least one check; daily_dose needs min, max or both, min <= max; doses in a "
+      "mass unit");
   return s;
 }
 

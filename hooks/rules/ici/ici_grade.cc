@@ -110,6 +110,7 @@ const config::Schema<IciNeuropathyConfig>& IciNeuropathySchema() {
     basis.Template("unreadable", &GradeBasis::unreadable, p, "a grade that could not be read");
     basis.Template("none", &GradeBasis::none, p, "no grade recorded");
     config::Schema<IciNeuropathyConfig> s;
+    s.Shared();
     s.Field("peripheral", &IciNeuropathyConfig::peripheral, "peripheral neuropathy conditions");
     s.Field("guillain_barre", &IciNeuropathyConfig::guillain_barre, "Guillain-Barre conditions");
     s.Field("cranial", &IciNeuropathyConfig::cranial, "cranial neuropathy conditions");

@@ -10,11 +10,13 @@ const config::Schema<SerologyTest>& SerologyTestSchema() {
     config::Schema<Cutoff> cutoff;
     cutoff.Field("value", &Cutoff::value, "the cut-off");
     cutoff.Field("unit", &Cutoff::unit, "its UCUM unit");
-    cutoff.Check([](const config::Node& n, Cutoff& c) {
-      if (!fhir::CanonicalUnit(c.unit))
-        return n.ErrorAt("unit", "unknown UCUM unit '" + c.unit + "'");
-      return OkStatus();
-    });
+    cutoff.Check(
+        [](const config::Node& n, Cutoff& c) {
+          if (!fhir::CanonicalUnit(c.unit))
+            return n.ErrorAt("unit", "unknown UCUM unit '" + c.unit + "'");
+          return OkStatus();
+        },
+        "unit must be a known UCUM unit");
     config::Schema<SerologyTest> s;
     s.Field("id", &SerologyTest::id, "stable id of the test");
     s.Field("label", &SerologyTest::label, "name on cards (\"HBsAg\")");

@@ -48,15 +48,17 @@ config::Schema<Regimen> RegimenSchema() {
   s.Object("fixed", &Regimen::fixed_amount, MassSchema(), "fixed dose");
   s.Field("tolerance_percent", &Regimen::tolerance_percent, "how far a dose may be off")
       .RangeBelow(0, 50);
-  s.Check([](const config::Node& n, Regimen& r) {
-    if (r.per_m2_amount.has_value() == r.fixed_amount.has_value()) {
-      return n.Error("needs exactly one of per_m2 and fixed");
-    }
-    r.per_m2 = r.per_m2_amount.has_value();
-    r.amount = r.per_m2 ? *r.per_m2_amount : *r.fixed_amount;
-    r.tolerance = r.tolerance_percent / 100;
-    return OkStatus();
-  });
+  s.Check(
+      [](const config::Node& n, Regimen& r) {
+        if (r.per_m2_amount.has_value() == r.fixed_amount.has_value()) {
+          return n.Error("needs exactly one of per_m2 and fixed");
+        }
+        r.per_m2 = r.per_m2_amount.has_value();
+        r.amount = r.per_m2 ? *r.per_m2_amount : *r.fixed_amount;
+        r.tolerance = r.tolerance_percent / 100;
+        return OkStatus();
+      },
+      "needs exactly one of per_m2 and fixed");
   return s;
 }
 
@@ -64,10 +66,12 @@ config::Schema<Plausible> PlausibleSchema() {
   config::Schema<Plausible> s;
   s.Field("min", &Plausible::min, "lowest plausible value");
   s.Field("max", &Plausible::max, "highest plausible value");
-  s.Check([](const config::Node& n, Plausible& p) {
-    if (p.min <= 0 || p.min >= p.max) return n.Error("needs 0 < min < max");
-    return OkStatus();
-  });
+  s.Check(
+      [](const config::Node& n, Plausible& p) {
+        if (p.min <= 0 || p.min >= p.max) return n.Error("needs 0 < min < max");
+        return OkStatus();
+      },
+      "needs 0 < min < max");
   return s;
 }
 
