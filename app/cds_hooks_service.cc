@@ -126,7 +126,7 @@ Reply CdsHooksService::Call(std::string_view service_id, std::string_view body) 
       .Field("service", service->id())
       .Field("hookInstance", request->hook_instance())
       .Field("status", 200)
-      .Field("cards", result->response.cards.size())
+      .Field("cards", result->cards.size())
       .Field("rules", RuleSummary(*result))
       .Field("fhir_queries", result->fhir_queries)
       .Field("ms", MillisSince(t0));
@@ -135,7 +135,7 @@ Reply CdsHooksService::Call(std::string_view service_id, std::string_view body) 
         .Field("hookInstance", request->hook_instance())
         .Field("count", result->foreign_resources_dropped);
   }
-  return Reply{200, cards::ToJson(result->response)};
+  return Reply{200, cards::ToJson(result->Response())};
 }
 
 void CdsHooksService::WithholdInvalidCards(const hooks::ServiceRegistry& registry,
@@ -144,42 +144,42 @@ void CdsHooksService::WithholdInvalidCards(const hooks::ServiceRegistry& registr
   // A card that breaks the spec (a bug in a rule or its knowledge) is withheld on its own;
   // the other cards still go out, and the clinician is told that a check was not shown.
   std::vector<std::string> withheld;
-  auto& cards = result.response.cards;
+  auto& cards = result.cards;
   for (size_t i = 0; i < cards.size();) {
-    Status valid = cards::Validate(cards[i]);
+    Status valid = cards::Validate(cards[i].card);
     if (valid.ok()) {
       ++i;
       continue;
     }
+    const std::string& rule_id = cards[i].rule_id;
     CDS_LOG(kError, "invalid_card_withheld")
         .Field("service", service.id())
-        .Field("rule", result.card_rule_ids[i])
+        .Field("rule", rule_id)
         .Field("error", valid.message());
-    const hooks::Rule* rule = registry.FindRule(result.card_rule_ids[i]);
-    withheld.push_back((rule ? rule->info().title : result.card_rule_ids[i]) +
+    const hooks::Rule* rule = registry.FindRule(rule_id);
+    withheld.push_back((rule ? rule->info().title : rule_id) +
                        ": its card failed validation and was withheld");
     cards.erase(cards.begin() + static_cast<std::ptrdiff_t>(i));
-    result.card_rule_ids.erase(result.card_rule_ids.begin() + static_cast<std::ptrdiff_t>(i));
   }
   if (!withheld.empty()) {
-    cards.push_back(hooks::ChecksNotCompletedCard(registry.knowledge(), withheld));
-    result.card_rule_ids.push_back("data-unavailable");
+    cards.push_back(
+        {"data-unavailable", hooks::ChecksNotCompletedCard(registry.knowledge(), withheld)});
   }
 }
 
 void CdsHooksService::RecordIssuedCards(const hooks::CdsRequest& request,
                                         const std::string& service_id,
                                         const hooks::HookResult& result) {
-  if (result.response.cards.empty()) return;
+  if (result.cards.empty()) return;
   std::vector<store::IssuedCard> issued;
   EpochMillis now = clock_.Now();
-  for (size_t i = 0; i < result.response.cards.size(); ++i) {
-    const cards::Card& c = result.response.cards[i];
+  for (const hooks::RuleCard& rc : result.cards) {
+    const cards::Card& c = rc.card;
     store::IssuedCard ic;
     ic.card_uuid = c.uuid;
     ic.hook_instance = std::string(request.hook_instance());
     ic.service_id = service_id;
-    ic.rule_id = result.card_rule_ids[i];
+    ic.rule_id = rc.rule_id;
     ic.indicator = std::string(cards::IndicatorName(c.indicator));
     ic.issued_at = now;
     for (const cards::Suggestion& s : c.suggestions) ic.suggestion_uuids.push_back(s.uuid);

@@ -12,6 +12,9 @@ Usage:
                                               path as the server) and print the response
   cds-hooks-server rules --markdown [--config DIR]
                                               print the rule catalogue (docs/rules.md)
+  cds-hooks-server settings --markdown [--config DIR]
+                                              print every setting of server.json and of
+                                              each rule file (docs/configuration.md)
   cds-hooks-server check-config [--config DIR]
                                               validate server.json and the knowledge, connect
                                               to the storage and report its schema version
@@ -50,6 +53,8 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       cl.command = Command::kEval, i = 1;
     else if (first == "rules")
       cl.command = Command::kRules, i = 1;
+    else if (first == "settings")
+      cl.command = Command::kSettings, i = 1;
     else if (first == "check-config")
       cl.command = Command::kCheckConfig, i = 1;
     else if (first == "migrate")
@@ -110,6 +115,9 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   }
   if (cl.command == Command::kRules && !cl.markdown) {
     return InvalidArgumentError("rules needs --markdown (the only format so far)");
+  }
+  if (cl.command == Command::kSettings && !cl.markdown) {
+    return InvalidArgumentError("settings needs --markdown (the only format so far)");
   }
   return cl;
 }

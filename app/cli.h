@@ -9,7 +9,7 @@
 
 namespace cds::app {
 
-enum class Command { kServe, kEval, kRules, kCheckConfig, kMigrate, kHelp, kVersion };
+enum class Command { kServe, kEval, kRules, kSettings, kCheckConfig, kMigrate, kHelp, kVersion };
 
 struct CommandLine {
   Command command = Command::kServe;
@@ -24,7 +24,7 @@ struct CommandLine {
   std::string service_id;
   std::string request_file;
   std::optional<std::string> now;  // fixed clock for eval, FHIR dateTime
-  // rules
+  // rules, settings
   bool markdown = false;
 };
 

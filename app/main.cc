@@ -12,6 +12,7 @@
 #include "app/cds_hooks_service.h"
 #include "app/cli.h"
 #include "app/http_server.h"
+#include "app/jwt_authenticator.h"
 #include "app/rules_doc.h"
 #include "app/runtime.h"
 #include "app/settings.h"
@@ -55,11 +56,25 @@ int RunRules(const CommandLine& cl) {
   return 0;
 }
 
+int RunSettings(const CommandLine& cl) {
+  auto registry = LoadRegistry(ConfigDirFor(cl));
+  if (!registry.ok()) return Fail(registry.status());
+  std::cout << SettingsMarkdown(**registry);
+  return 0;
+}
+
+// Validates what `serve` validates before it binds: the settings with the flags applied,
+// the knowledge, and the trusted issuers' key files.
 int RunCheckConfig(const CommandLine& cl) {
   auto settings = LoadSettings(cl);
   if (!settings.ok()) return Fail(settings.status());
   auto registry = LoadRegistry(ConfigDirFor(cl));
   if (!registry.ok()) return Fail(registry.status());
+  if (!settings->auth.issuers.empty()) {
+    SystemClock clock;
+    auto auth = JwtAuthenticator::Create(*settings, clock);
+    if (!auth.ok()) return Fail(auth.status());
+  }
   auto storage = CheckStorage(*settings);
   if (!storage.ok()) return Fail(storage.status());
   std::cout << "configuration OK: knowledge " << (*registry)->knowledge().version << ", "
@@ -91,6 +106,8 @@ int main(int argc, char** argv) {
       return RunEval(*cl);
     case Command::kRules:
       return RunRules(*cl);
+    case Command::kSettings:
+      return RunSettings(*cl);
     case Command::kCheckConfig:
       return RunCheckConfig(*cl);
     case Command::kMigrate:

@@ -10,4 +10,9 @@ namespace cds::app {
 
 std::string RulesMarkdown(const hooks::ServiceRegistry& registry);
 
+// The configuration reference (docs/configuration.md): every key of server.json and of
+// each rule file, with its type, default or requirement, constraints and meaning, from
+// the declarations the service parses with -- so it cannot drift from them either.
+std::string SettingsMarkdown(const hooks::ServiceRegistry& registry);
+
 }  // namespace cds::app

@@ -42,8 +42,8 @@ Status ValidateIssuer(const TrustedIssuer& issuer, const std::string& path) {
     return Invalid(path + ".iss", "missing");
   }
   for (size_t j = 0; j < issuer.jku_allow_list.size(); ++j) {
-    // SEC-1: key material travels over TLS only. Tokens' jku values are later compared
-    // to these strings exactly, so they must be written the way the EHR sends them.
+    // Key material travels over TLS only (CDS Hooks requires HTTPS). Tokens' jku values are later
+    // compared to these strings exactly, so they must be written the way the EHR sends them.
     std::optional<Url> url = ParseUrl(issuer.jku_allow_list[j]);
     if (!url.has_value() || url->scheme != "https") {
       return Invalid(path + ".jku_allow_list[" + std::to_string(j) + "]",

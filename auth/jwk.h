@@ -10,7 +10,7 @@
 // ParseJwkSet() is tolerant per key and strict per set: a key it cannot use is skipped
 // with a reason (kept in JwkSet::skipped for the caller to log), but a document that is
 // not a JWK Set at all is an error. Two usable keys sharing a "kid" are both dropped,
-// since "kid" must pick exactly one key (SEC-7).
+// since "kid" must pick exactly one key (it is unique within a client's JWK Set).
 //
 // Ownership: VerificationKey shares an immutable EVP_PKEY by shared_ptr, so copies are
 // cheap and a key stays alive while any verification still uses it. Immutable keys are

@@ -1,6 +1,6 @@
 // JwksCache: JWK Sets fetched from allow-listed "jku" URLs, cached per (issuer, URL).
 //
-// SEC-23 asks for a rotating cache of client keys. A set is fetched on first use, again
+// CDS Hooks asks for a rotating cache of client keys. A set is fetched on first use, again
 // when a token names a kid the cached set lacks (key rotation), and again once it is
 // older than max_age (so withdrawn keys stop working). Every fetch of one URL, failed or
 // not, starts a min_refresh_interval during which that URL is not fetched again: unknown

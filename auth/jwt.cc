@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include "base/ascii.h"
 #include "base/json.h"
 #include "base/status_macros.h"
 
@@ -32,19 +33,6 @@ json::JsonLimits TokenJsonLimits() {
   limits.max_string_length = kMaxJwtBytes;
   limits.max_values = 1000;
   return limits;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 StatusOr<std::unique_ptr<json::Document>> DecodeJsonSegment(std::string_view segment,
@@ -127,7 +115,7 @@ StatusOr<JoseHeader> ParseHeader(const json::Value& h) {
   }
   std::optional<std::string_view> typ = json::GetString(h, "typ");
   if (!typ.has_value() ||
-      !(EqualsIgnoreCase(*typ, "JWT") || EqualsIgnoreCase(*typ, "application/jwt"))) {
+      !(EqualsIgnoreAsciiCase(*typ, "JWT") || EqualsIgnoreAsciiCase(*typ, "application/jwt"))) {
     return InvalidArgumentError("header \"typ\" is not \"JWT\"");
   }
   if (json::Find(h, "crit") != nullptr) {
@@ -213,8 +201,8 @@ std::optional<JwsAlgorithm> ParseAlgorithm(std::string_view name) {
 }
 
 bool IsForbiddenAlgorithm(std::string_view name) {
-  return EqualsIgnoreCase(name, "none") ||
-         (name.size() >= 2 && EqualsIgnoreCase(name.substr(0, 2), "HS"));
+  return EqualsIgnoreAsciiCase(name, "none") ||
+         (name.size() >= 2 && EqualsIgnoreAsciiCase(name.substr(0, 2), "HS"));
 }
 
 StatusOr<DecodedJwt> DecodeJwt(std::string_view compact) {

@@ -31,13 +31,14 @@
 
 namespace cds::auth {
 
-// The asymmetric algorithms this library can verify (SEC-21 recommends both).
+// The asymmetric algorithms this library can verify (CDS Hooks recommends both).
 enum class JwsAlgorithm { kEs384, kRs384 };
 
 std::string_view AlgorithmName(JwsAlgorithm alg);
 // nullopt for anything but "ES384" / "RS384" (exact, case-sensitive as in RFC 7518).
 std::optional<JwsAlgorithm> ParseAlgorithm(std::string_view name);
-// True for "none" (any case) and the HMAC family "HS*": forbidden by SEC-19/SEC-20
+// True for "none" (any case) and the HMAC family "HS*": forbidden by CDS Hooks (no unsigned
+// tokens, no symmetric keys)
 // whatever the configuration says.
 bool IsForbiddenAlgorithm(std::string_view name);
 

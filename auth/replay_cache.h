@@ -1,7 +1,8 @@
 // ReplayCache: the ReplayLedger (replay_ledger.h) in this process's memory: remembers (iss,
-// jti) pairs of accepted tokens until they expire (SEC-14, SEC-22). It protects one process
-// only and forgets on restart; the service uses its store instead (shared by instances,
-// durable), and this cache where no store is given (the verifier's own tests and users).
+// jti) pairs of accepted tokens until they expire (jti is a nonce for replay protection).
+// It protects one process only and forgets on restart; the service uses its store instead
+// (shared by instances, durable), and this cache where no store is given (the verifier's
+// own tests and users).
 //
 // Bounded: at most `max_entries` pairs. Expired pairs are dropped on every Record(). When
 // the cache is still full, new tokens are refused (kFull) rather than forgetting live

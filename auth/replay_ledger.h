@@ -1,5 +1,5 @@
 // ReplayLedger: where the (iss, jti) pairs of accepted tokens are remembered until they expire
-// (SEC-14, SEC-22), so that a captured token cannot be presented twice.
+// (jti is a nonce for replay protection), so that a captured token cannot be presented twice.
 //
 // Two implementations: ReplayCache (replay_cache.h), in this process's memory, and the
 // service's store (app/jwt_authenticator.cc), shared by every instance that uses the same

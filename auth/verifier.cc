@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "base/ascii.h"
 #include "base/log.h"
 #include "base/status_macros.h"
 
@@ -26,11 +27,7 @@ std::optional<std::string_view> BearerToken(std::string_view value) {
   if (value.size() <= kScheme.size() || value[kScheme.size()] != ' ') {
     return std::nullopt;
   }
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) {
-      return std::nullopt;
-    }
-  }
+  if (!EqualsIgnoreAsciiCase(value.substr(0, kScheme.size()), kScheme)) return std::nullopt;
   std::string_view token = value.substr(kScheme.size());
   token.remove_prefix(std::min(token.find_first_not_of(' '), token.size()));
   while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) {
@@ -145,7 +142,7 @@ StatusOr<VerificationKey> JwtVerifier::SelectKey(const Issuer& issuer, const Jos
   const std::vector<std::string>& allowed = issuer.config.jku_allow_list;
   std::string url;
   if (header.jku.has_value()) {
-    // Exact match: the token must not steer us to any other URL (SEC-17).
+    // Exact match: the token must not steer us to any other URL (jku allow-list).
     if (std::find(allowed.begin(), allowed.end(), *header.jku) == allowed.end()) {
       return Fail("08",
                   "jku " + Quote(*header.jku) + " not on the allow-list for iss " + Quote(iss));

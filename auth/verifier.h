@@ -1,5 +1,5 @@
 // JwtVerifier: authenticates the CDS Client (the EHR) from the JWT bearer token it sends
-// with every request, per CDS Hooks 2.0 §Security (CHECKLIST SEC-5..SEC-23).
+// with every request, per CDS Hooks 2.0 §Security (docs/security.md).
 //
 // Verify() accepts a token only if all of these hold, checked in this order:
 //   "Bearer" scheme; header typ JWT, kid present, no crit; alg on the configured allow-list
@@ -13,11 +13,11 @@
 // that point was really sent by the issuer's key holder.
 //
 // Errors: kUnauthenticated for a token that is refused (the HTTP layer answers 401 without
-// detail, HTTP-4); kUnavailable when the token passed every check but the replay ledger
-// could not be consulted: the token is refused all the same (fail closed; the HTTP layer
-// answers 503 with Retry-After). The message starts with a stable id "[CDS-AUTH-nn]" and is
-// meant for the log: it may name iss, kid, jti, tenant, alg and jku (bounded length), never
-// the token or signature.
+// detail, as CDS Hooks requires for a missing or invalid JWT); kUnavailable when the token passed
+// every check but the replay ledger could not be consulted: the token is refused all the same (fail
+// closed; the HTTP layer answers 503 with Retry-After). The message starts with a stable id
+// "[CDS-AUTH-nn]" and is meant for the log: it may name iss, kid, jti, tenant, alg and jku (bounded
+// length), never the token or signature.
 //
 // Ownership: the Clock, the JwksFetcher (nullable: no fetching) and the ReplayLedger
 // (nullable: an in-memory ReplayCache of max_replay_cache_entries is used) are borrowed and

@@ -11,6 +11,9 @@ namespace cds {
 // `s` with A-Z mapped to a-z.
 std::string AsciiLower(std::string_view s);
 
+// `s` with a-z mapped to A-Z.
+std::string AsciiUpper(std::string_view s);
+
 // True if `a` and `b` are equal when A-Z and a-z are not told apart.
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 

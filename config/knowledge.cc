@@ -155,7 +155,7 @@ StatusOr<std::string> ExpandQuery(const Node& n, const std::string& query, const
     std::string name = macro.substr(6);
     if (k.FindValueSet(name) == nullptr)
       return n.ErrorAt("query", "unknown value set '" + name + "'");
-    std::vector<CodeEntry> codes = k.ExpandCodes(name);
+    std::vector<CodeEntry> codes = k.Expand(name).codes;
     if (codes.empty()) {  // "code=" is ignored by FHIR servers: the query would fetch everything
       return n.ErrorAt(
           "query", "value set '" + name + "' has no codes to list (prefixes cannot be queried)");
@@ -253,8 +253,8 @@ const ValueSet* Knowledge::FindValueSet(const std::string& name) const {
   return it == value_sets.end() ? nullptr : &it->second;
 }
 
-std::vector<CodeEntry> Knowledge::ExpandCodes(const std::string& name) const {
-  std::vector<CodeEntry> out;
+ValueSetCodes Knowledge::Expand(const std::string& name) const {
+  ValueSetCodes out;
   std::vector<std::string> stack{name};
   std::set<std::string> seen;
   while (!stack.empty()) {
@@ -262,23 +262,9 @@ std::vector<CodeEntry> Knowledge::ExpandCodes(const std::string& name) const {
     stack.pop_back();
     const ValueSet* vs = FindValueSet(n);
     if (vs == nullptr || !seen.insert(n).second) continue;
-    out.insert(out.end(), vs->codes.begin(), vs->codes.end());
-    stack.insert(stack.end(), vs->includes.rbegin(), vs->includes.rend());
-  }
-  return out;
-}
-
-std::vector<CodeEntry> Knowledge::ExpandPrefixes(const std::string& name) const {
-  std::vector<CodeEntry> out;
-  std::vector<std::string> stack{name};
-  std::set<std::string> seen;
-  while (!stack.empty()) {
-    std::string n = stack.back();
-    stack.pop_back();
-    const ValueSet* vs = FindValueSet(n);
-    if (vs == nullptr || !seen.insert(n).second) continue;
-    out.insert(out.end(), vs->prefixes.begin(), vs->prefixes.end());
-    stack.insert(stack.end(), vs->includes.begin(), vs->includes.end());
+    out.codes.insert(out.codes.end(), vs->codes.begin(), vs->codes.end());
+    out.prefixes.insert(out.prefixes.end(), vs->prefixes.begin(), vs->prefixes.end());
+    stack.insert(stack.end(), vs->includes.rbegin(), vs->includes.rend());  // first on top
   }
   return out;
 }

@@ -42,6 +42,12 @@ struct ValueSet {
   std::vector<std::string> includes;  // other value sets merged in
 };
 
+// A value set with its includes expanded.
+struct ValueSetCodes {
+  std::vector<CodeEntry> codes;
+  std::vector<CodeEntry> prefixes;
+};
+
 struct Citation {
   std::string id;
   std::string label;      // shown as card.source.label
@@ -82,9 +88,9 @@ class Knowledge {
   std::map<std::string, JsonFile> rule_files;  // rule id -> its file
 
   const ValueSet* FindValueSet(const std::string& name) const;
-  // The value set's codes with every `includes` expanded (cycles refused at load).
-  std::vector<CodeEntry> ExpandCodes(const std::string& name) const;
-  std::vector<CodeEntry> ExpandPrefixes(const std::string& name) const;
+  // The value set's codes and prefixes with every `includes` expanded, depth first in the
+  // order written, each value set once (cycles are refused at load). Empty if unknown.
+  ValueSetCodes Expand(const std::string& name) const;
   const Citation* FindCitation(const std::string& id) const;
   // A system alias or URI -> URI ("" if neither).
   std::string ResolveSystem(const std::string& alias_or_uri) const;

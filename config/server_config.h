@@ -1,8 +1,15 @@
 // ServerConfig: every operational setting of the service, from config/server.json with
 // command-line flags applied on top (flags win).
 //
-// Plain values, validated once by ParseServerConfig and then immutable. This layer does
-// not know the FHIR client or the JWT verifier; app/ maps these values onto them.
+// Each default is written once, as the member's initialiser below; ServerConfigSchema()
+// declares every key (type, constraints, doc line) and so drives parsing, the refusal of
+// misspelt keys, and ValidateServerConfig, which checks the same constraints again after
+// flags were applied -- `check-config` runs exactly what `serve` runs before it binds.
+// A new group of settings is a struct with its own Schema (config/binder.h), one member
+// here and one Object() line in ServerConfigSchema().
+//
+// Plain values, validated once and then immutable. This layer does not know the FHIR
+// client or the JWT verifier; app/ maps these values onto them.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +19,7 @@
 #include "base/json.h"
 #include "base/status.h"
 
+#include "config/binder.h"
 #include "config/node.h"
 #include "config/storage_config.h"
 
@@ -75,10 +83,11 @@ struct ServerConfig {
   int listen_port = 8080;
   std::string public_base_url;  // the base EHRs call; "" = http(s)://listen
   std::string data_dir = "data";
-  std::string log_level = "info";
-  int http_threads = 8;
+  std::string log_level = "info";  // debug, info, warn, error
+  int http_threads = 32;
   DataUnavailablePolicy on_data_unavailable = DataUnavailablePolicy::kFail;
-  std::vector<std::string> cors_allowed_origins;  // "*" allows any origin
+  // "*" allows any origin. The CDS Hooks sandbox by default, so it works out of the box.
+  std::vector<std::string> cors_allowed_origins = {"https://sandbox.cds-hooks.org"};
   int issued_card_retention_days = 400;
   LimitsConfig limits;
   FhirConfig fhir;
@@ -90,8 +99,12 @@ struct ServerConfig {
   std::string BaseUrl() const;
 };
 
+// Every key of server.json.
+const Schema<ServerConfig>& ServerConfigSchema();
+
 StatusOr<ServerConfig> ParseServerConfig(const Node& root);
-// Checks cross-field rules after flags were applied (ports, positive limits, auth).
+// Every constraint of ServerConfigSchema() again, then the rules between settings (tls
+// files together, algorithms, auth on a non-loopback address): run after flags.
 Status ValidateServerConfig(const ServerConfig& config);
 // "host:port" -> host and port.
 Status ParseListen(std::string_view text, std::string* host, int* port);

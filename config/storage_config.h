@@ -11,15 +11,13 @@
 //
 // SQLite keeps its file in data_dir. For PostgreSQL an empty url takes everything from the
 // standard PG* environment variables (PGHOST, PGDATABASE, PGUSER, PGPASSWORD...), as does
-// any parameter the url leaves out. Plain values, validated once by ParseStorageConfig; the
-// url itself is checked by the store when it connects (this layer does not know libpq).
+// any parameter the url leaves out. Plain values, validated once through StorageConfigSchema;
+// the url itself is checked by the store when it connects (this layer does not know libpq).
 #pragma once
 
 #include <string>
 
-#include "base/status.h"
-
-#include "config/node.h"
+#include "config/binder.h"
 
 namespace cds::config {
 
@@ -38,7 +36,7 @@ struct StorageConfig {
   PostgresqlConfig postgresql;
 };
 
-// Reads the "storage" object; errors name the file and JSON path.
-Status ParseStorageConfig(const Node& storage, StorageConfig* out);
+// The "storage" object's fields (one declaration: parsing, unknown keys, docs).
+const Schema<StorageConfig>& StorageConfigSchema();
 
 }  // namespace cds::config

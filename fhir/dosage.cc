@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "base/decimal.h"
+
 #include "fhir/coding.h"
 #include "fhir/observation.h"
 #include "fhir/quantity.h"
@@ -74,7 +76,7 @@ DoseAmount FromQuantity(const json::Value& v) {
   }
   DoseAmount d;
   d.known = true;
-  d.low = d.high = RoundDose(mg->first);
+  d.low = d.high = RoundToSignificantDigits(mg->first);
   d.basis = mg->second;
   d.as_written = written;
   return d;
@@ -151,7 +153,7 @@ std::optional<double> MaxPerDay(const json::Value& instruction) {
   auto mg = QuantityInMg(*num);
   auto days = DaysOf(*den);
   if (!mg || mg->second != DoseBasis::kAbsolute || !days || *days > 1) return std::nullopt;
-  return RoundDose(mg->first / *days);
+  return RoundToSignificantDigits(mg->first / *days);
 }
 
 // Structured frequency data, which outranks words in the text. A code this service cannot
@@ -279,8 +281,10 @@ DailyDose DailyDoseOf(const Dosage& d) {
   double dose_high = d.dose.high;
   if (d.max_per_administration) dose_high = std::min(dose_high, *d.max_per_administration);
   out.known = true;
-  out.low = d.as_needed ? 0 : RoundDose(d.dose.low * f.low);  // as needed: none may be taken
-  out.high = RoundDose(dose_high * f.high);
+  out.low = d.as_needed
+                ? 0
+                : RoundToSignificantDigits(d.dose.low * f.low);  // as needed: none may be taken
+  out.high = RoundToSignificantDigits(dose_high * f.high);
   if (absolute && d.max_per_day && *d.max_per_day < out.high) {
     out.high = *d.max_per_day;
     out.low = std::min(out.low, out.high);
@@ -334,8 +338,8 @@ DosagePhase MakePhase(std::optional<int64_t> sequence, std::vector<Dosage> instr
     if (!f.known) {
       p.per_day = f;
     } else if (p.per_day.known) {
-      p.per_day.low = RoundDose(p.per_day.low + f.low);
-      p.per_day.high = RoundDose(p.per_day.high + f.high);
+      p.per_day.low = RoundToSignificantDigits(p.per_day.low + f.low);
+      p.per_day.high = RoundToSignificantDigits(p.per_day.high + f.high);
       p.per_day.description = FormatNumber(p.per_day.high) + " administrations a day";
     }
     if (!d.dose.known) {
@@ -354,8 +358,8 @@ DosagePhase MakePhase(std::optional<int64_t> sequence, std::vector<Dosage> instr
       p.daily.known = false;
       p.daily.why = "the instructions mix dose units";
     } else if (p.daily.known) {
-      p.daily.low = RoundDose(p.daily.low + daily.low);
-      p.daily.high = RoundDose(p.daily.high + daily.high);
+      p.daily.low = RoundToSignificantDigits(p.daily.low + daily.low);
+      p.daily.high = RoundToSignificantDigits(p.daily.high + daily.high);
       p.daily.as_needed = p.daily.as_needed || daily.as_needed;
       p.daily.capped = p.daily.capped || daily.capped;
     }

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "base/ascii.h"
+
 #include "fhir/coding.h"
 
 namespace cds::fhir {
@@ -65,11 +67,9 @@ std::string_view QualitativeName(Qualitative q) {
 }
 
 Qualitative QualitativeFromText(std::string_view text) {
-  std::string t;
-  for (char c : text) {
-    if (c == '_' || c == '-') c = ' ';
-    t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
+  std::string t = AsciiLower(text);
+  std::replace(t.begin(), t.end(), '_', ' ');
+  std::replace(t.begin(), t.end(), '-', ' ');
   auto first = t.find_first_not_of(" \t.");
   auto last = t.find_last_not_of(" \t.");
   t = first == std::string::npos ? "" : t.substr(first, last - first + 1);
@@ -120,16 +120,6 @@ Qualitative Observation::QualitativeResult() const {
     }
   }
   return Qualitative::kUnknown;
-}
-
-std::string FormatNumber(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.6g", v);
-  // Clinicians read "1500000", not "1.5e+06"; tiny values keep %g's exponent.
-  if (std::string_view(buf).find('e') != std::string_view::npos && (v >= 1e6 || v <= -1e6)) {
-    std::snprintf(buf, sizeof(buf), "%.0f", v);
-  }
-  return buf;
 }
 
 std::string Observation::ValueText() const {

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/decimal.h"
+
 #include "fhir/datetime.h"
 #include "fhir/quantity.h"
 #include "fhir/resource.h"
@@ -49,7 +51,7 @@ class Observation : public ResourceView {
 // Maps one word ("Reactive", "not detected") to a qualitative result.
 Qualitative QualitativeFromText(std::string_view text);
 
-// Formats a number for display without trailing zeros ("4.2", "1000", "0.05").
-std::string FormatNumber(double v);
+// Numbers are shown as base/decimal.h writes them ("4.2", "1000", "0.05").
+using ::cds::FormatNumber;
 
 }  // namespace cds::fhir

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/ascii.h"
+#include "base/decimal.h"
 
 #include "fhir/coding.h"
 
@@ -116,21 +117,6 @@ const UnitDef* FindExact(std::string_view ucum) {
     if (u.ucum == ucum) return &u;
   }
   return nullptr;
-}
-
-// The factors are decimals (0.1, 1e-4, 453592.37) that binary doubles only approximate, so a
-// converted value can land an ulp away from the decimal it stands for: 3 mg/L is
-// 0.30000000000000004 mg/dL, and 0.3 mg/dL is 2.9999999999999996 mg/L. At a threshold that
-// flips the answer. Rounding to 12 significant digits (far finer than any lab reports)
-// restores the intended decimal.
-double RoundToSignificantDigits(double v) {
-  if (v == 0 || !std::isfinite(v)) return v;
-  char buf[40];
-  auto printed = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 12);
-  if (printed.ec != std::errc()) return v;
-  double out = v;
-  if (std::from_chars(buf, printed.ptr, out).ec != std::errc()) return v;
-  return out;
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <map>
 
+#include "base/ascii.h"
+#include "base/decimal.h"
+
 #include "fhir/coding.h"
 #include "fhir/observation.h"
 
@@ -51,12 +54,6 @@ std::optional<double> UnitsPerDay(std::string_view unit) {
   return std::nullopt;
 }
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 template <size_t N>
 bool In(const std::array<std::string_view, N>& list, std::string_view s) {
   return std::find(list.begin(), list.end(), s) != list.end();
@@ -92,7 +89,7 @@ void Strings(const json::Value& obj, std::string_view key, std::vector<std::stri
 
 // The code text without a trailing "PRN" ("Q4H PRN" -> "Q4H").
 std::string CodeTextCore(std::string_view text) {
-  std::string t = Upper(text);
+  std::string t = AsciiUpper(text);
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
   if (t.size() > 3 && t.compare(t.size() - 3, 3, "PRN") == 0) t.resize(t.size() - 3);
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
@@ -108,15 +105,16 @@ Frequency Unknown(std::string why) {
 Frequency Known(double low, double high, std::string description) {
   Frequency f;
   f.known = true;
-  f.low = RoundDose(low);
-  f.high = RoundDose(high);
+  f.low = RoundToSignificantDigits(low);
+  f.high = RoundToSignificantDigits(high);
   f.description = std::move(description);
   return f;
 }
 
 std::string TimesADay(double low, double high) {
-  std::string s = FormatNumber(RoundDose(low));
-  if (RoundDose(high) != RoundDose(low)) s += "-" + FormatNumber(RoundDose(high));
+  std::string s = FormatNumber(RoundToSignificantDigits(low));
+  if (RoundToSignificantDigits(high) != RoundToSignificantDigits(low))
+    s += "-" + FormatNumber(RoundToSignificantDigits(high));
   return s + (high == 1 ? " time a day" : " times a day");
 }
 
@@ -132,7 +130,7 @@ std::string PeriodText(double f, double f_max, double p, double p_max, const std
 Frequency FromCode(const Timing& t) {
   if (t.codes.empty() && t.code_text.empty()) return Unknown("");
   for (const std::string& code : t.codes) {
-    if (auto n = AbbreviationPerDay(code)) return Known(*n, *n, Upper(code));
+    if (auto n = AbbreviationPerDay(code)) return Known(*n, *n, AsciiUpper(code));
   }
   std::string core = CodeTextCore(t.code_text);
   if (auto n = AbbreviationPerDay(core)) return Known(*n, *n, core);
@@ -212,16 +210,6 @@ Frequency FromRepeat(const Timing& t) {
 
 }  // namespace
 
-double RoundDose(double v) {
-  if (v == 0 || !std::isfinite(v)) return v;
-  char buf[40];
-  auto printed = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 12);
-  if (printed.ec != std::errc()) return v;
-  double out = v;
-  if (std::from_chars(buf, printed.ptr, out).ec != std::errc()) return v;
-  return out;
-}
-
 Timing ReadTiming(const json::Value& timing) {
   Timing t;
   auto positive_int = [](double v) { return v >= 1 && std::floor(v) == v; };
@@ -258,7 +246,7 @@ Timing ReadTiming(const json::Value& timing) {
 }
 
 std::optional<double> AbbreviationPerDay(std::string_view code) {
-  std::string upper = Upper(code);
+  std::string upper = AsciiUpper(code);
   for (const Abbreviation& a : kAbbreviations) {
     if (a.code == upper) return a.per_day;
   }
@@ -287,7 +275,7 @@ Frequency AdministrationsPerDay(const Timing& t) {
 Bedtime BedtimeOf(const Timing& t) {
   Bedtime b = Bedtime::kNotStated;
   bool coded = std::any_of(t.codes.begin(), t.codes.end(),
-                           [](const std::string& c) { return In(kBedtimeCodes, Upper(c)); });
+                           [](const std::string& c) { return In(kBedtimeCodes, AsciiUpper(c)); });
   if (coded || In(kBedtimeCodes, CodeTextCore(t.code_text))) b = Bedtime::kAll;
   size_t at_bed = 0;
   for (const std::string& w : t.when) at_bed += In(kBedtimeEvents, w) ? 1 : 0;
@@ -299,8 +287,9 @@ Bedtime BedtimeOf(const Timing& t) {
   size_t listed = t.when.size() + t.time_of_day.size();
   if (at_bed > 0) b = at_bed == listed ? Bedtime::kAll : Bedtime::kSome;
   if (b == Bedtime::kNotStated) {
-    bool other_code = std::any_of(t.codes.begin(), t.codes.end(),
-                                  [](const std::string& c) { return In(kDaytimeCodes, Upper(c)); });
+    bool other_code = std::any_of(t.codes.begin(), t.codes.end(), [](const std::string& c) {
+      return In(kDaytimeCodes, AsciiUpper(c));
+    });
     if (listed > 0 || other_code || In(kDaytimeCodes, CodeTextCore(t.code_text)))
       return Bedtime::kOtherTime;
   }
@@ -318,13 +307,13 @@ bool TextSaysBedtime(std::string_view text) {
   for (char c : text) {
     if (c == '.') continue;  // "q.h.s." reads as "qhs"
     if (std::isalnum(static_cast<unsigned char>(c))) {
-      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      word.push_back(c);
     } else if (!word.empty()) {
-      words.push_back(std::move(word));
+      words.push_back(AsciiLower(word));
       word.clear();
     }
   }
-  if (!word.empty()) words.push_back(std::move(word));
+  if (!word.empty()) words.push_back(AsciiLower(word));
   constexpr std::array<std::string_view, 7> kContradictions = {"not", "avoid", "never", "morning",
                                                                "am",  "don",   "mane"};
   constexpr std::array<std::string_view, 5> kSingle = {"bedtime", "qhs", "hs", "nocte", "nightly"};

@@ -82,7 +82,4 @@ Bedtime BedtimeOf(const Timing& t);
 // "avoid", "never", "morning" or "am", so a contradiction is never read as bedtime.
 bool TextSaysBedtime(std::string_view text);
 
-// Rounds to 12 significant digits, so that 24 / 8 * 20 stays exactly 60.
-double RoundDose(double v);
-
 }  // namespace cds::fhir

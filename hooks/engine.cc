@@ -9,7 +9,7 @@
 
 #include "fhir/reference.h"
 
-#include "hooks/card_maker.h"
+#include "hooks/rule_kit/card_maker.h"
 
 namespace cds::hooks {
 namespace {
@@ -41,12 +41,59 @@ std::string_view OutcomeKindName(RuleOutcome::Kind kind) {
       return "not_applicable";
     case RuleOutcome::Kind::kFired:
       return "fired";
+    case RuleOutcome::Kind::kInsufficientData:
+      return "insufficient_data";
     case RuleOutcome::Kind::kNeedsData:
       return "needs_data";
     case RuleOutcome::Kind::kDataUnavailable:
       return "data_unavailable";
+    case RuleOutcome::Kind::kFailed:
+      return "failed";
   }
   return "unknown";
+}
+
+cards::Response HookResult::Response() const {
+  cards::Response r;
+  for (const RuleCard& c : cards) r.cards.push_back(c.card);
+  return r;
+}
+
+std::vector<std::string> HookResult::RuleIds() const {
+  std::vector<std::string> ids;
+  for (const RuleCard& c : cards) ids.push_back(c.rule_id);
+  return ids;
+}
+
+bool Engine::EvaluateRule(const Rule& rule, const RuleContext& ctx, const CdsRequest& request,
+                          RuleOutcome& out) const {
+  const RuleInfo& info = rule.info();
+  try {
+    rule.Evaluate(ctx, out);
+  } catch (...) {  // whatever it threw, the other rules' cards still go out
+    CDS_LOG(kError, "rule_failed")
+        .Field("rule", info.id)
+        .Field("hookInstance", request.hook_instance())
+        .Field("reason", "threw");
+    return false;
+  }
+  if (!info.reads_only_declared_keys) return true;
+  for (const std::string& key : out.reads()) {
+    bool declared =
+        std::find(info.data_keys.begin(), info.data_keys.end(), key) != info.data_keys.end() ||
+        (request.hook() == Hook::kPatientView &&
+         std::find(info.patient_view_data_keys.begin(), info.patient_view_data_keys.end(), key) !=
+             info.patient_view_data_keys.end()) ||
+        fhir::ParseReference(key).kind == fhir::ReferenceKind::kRelative;  // a FHIR read
+    if (declared) continue;
+    // Its services do not prefetch what it reads: a bug in the rule, never "no data".
+    CDS_LOG(kError, "rule_failed")
+        .Field("rule", info.id)
+        .Field("hookInstance", request.hook_instance())
+        .Field("reason", "read undeclared data key " + key);
+    return false;
+  }
+  return true;
 }
 
 std::string Engine::CannotFetchReason(const CdsRequest& request) const {
@@ -130,14 +177,9 @@ StatusOr<HookResult> Engine::Evaluate(const ServiceRegistry& registry, const Cds
     for (size_t i = 0; i < n; ++i) {
       if (!pending[i]) continue;
       outcomes[i] = RuleOutcome();
-      try {
-        service.rules[i]->Evaluate(ctx, outcomes[i]);
-      } catch (...) {  // whatever it threw, the other rules' cards still go out
+      if (!EvaluateRule(*service.rules[i], ctx, request, outcomes[i])) {
         outcomes[i] = RuleOutcome();
         crashed[i] = true;
-        CDS_LOG(kError, "rule_failed")
-            .Field("rule", service.rules[i]->info().id)
-            .Field("hookInstance", request.hook_instance());
       }
       pending[i] = outcomes[i].kind() == RuleOutcome::Kind::kNeedsData;
       for (const std::string& k : outcomes[i].needs()) AddUnique(needs, k);
@@ -150,16 +192,22 @@ StatusOr<HookResult> Engine::Evaluate(const ServiceRegistry& registry, const Cds
   for (size_t i = 0; i < n; ++i) {
     const RuleInfo& info = service.rules[i]->info();
     RuleOutcome& o = outcomes[i];
-    result.runs.push_back({info.id, o.kind(), o.cards().size()});
     if (crashed[i]) {
+      result.runs.push_back({info.id, RuleOutcome::Kind::kFailed, 0, {}});
       unavailable_lines.push_back(info.title + ": the check failed internally and was not made");
       continue;
     }
+    result.runs.push_back({info.id, o.kind(), o.cards().size(), o.notes()});
     switch (o.kind()) {
       case RuleOutcome::Kind::kFired:
-        for (cards::Card& c : o.mutable_cards()) {
-          result.response.cards.push_back(std::move(c));
-          result.card_rule_ids.push_back(info.id);
+        for (cards::Card& c : o.mutable_cards()) result.cards.push_back({info.id, std::move(c)});
+        break;
+      case RuleOutcome::Kind::kInsufficientData:
+        for (const std::string& note : o.notes()) {
+          CDS_LOG(kDebug, "rule_insufficient_data")
+              .Field("rule", info.id)
+              .Field("hookInstance", request.hook_instance())
+              .Field("note", note);
         }
         break;
       case RuleOutcome::Kind::kDataUnavailable:
@@ -172,6 +220,7 @@ StatusOr<HookResult> Engine::Evaluate(const ServiceRegistry& registry, const Cds
                                     " rounds of fetching");
         break;
       case RuleOutcome::Kind::kNotApplicable:
+      case RuleOutcome::Kind::kFailed:
         break;
     }
   }
@@ -179,14 +228,14 @@ StatusOr<HookResult> Engine::Evaluate(const ServiceRegistry& registry, const Cds
   // A rule that failed internally is reported on a card (never silently dropped, never a
   // 5xx that hides the other checks); only data unavailability alone becomes 412.
   bool any_crash = std::find(crashed.begin(), crashed.end(), true) != crashed.end();
-  if (!any_crash && result.response.cards.empty() &&
+  if (!any_crash && result.cards.empty() &&
       options_.on_data_unavailable == config::DataUnavailablePolicy::kFail) {
     std::string msg = "data the rules need could not be obtained";
     for (const std::string& l : unavailable_lines) msg += "; " + l;
     return FailedPreconditionError(msg);
   }
-  result.response.cards.push_back(ChecksNotCompletedCard(registry.knowledge(), unavailable_lines));
-  result.card_rule_ids.push_back("data-unavailable");
+  result.cards.push_back(
+      {"data-unavailable", ChecksNotCompletedCard(registry.knowledge(), unavailable_lines)});
   return result;
 }
 

@@ -43,7 +43,7 @@ Status ParseAccepted(const json::Value& item, size_t i, store::Feedback& f) {
 
 Status ParseOverride(const json::Value& item, size_t i, store::Feedback& f) {
   const json::Value* o = json::Find(item, "overrideReason");
-  if (o == nullptr) return OkStatus();  // overriding without a reason is valid (FB-10)
+  if (o == nullptr) return OkStatus();  // the spec lets a clinician override without a reason
   if (!o->IsObject()) return ItemError(i, "overrideReason must be an object");
   if (const json::Value* r = json::Find(*o, "reason"); r != nullptr) {
     if (!r->IsObject()) return ItemError(i, "overrideReason.reason must be a Coding");

@@ -69,7 +69,7 @@ Status PatientData::AddPage(DataEntry& entry, const json::Value& page) {
 
 Status PatientData::AddPrefetchValue(const std::string& key, const json::Value& raw) {
   DataEntry& entry = entries_[key];
-  if (raw.IsNull()) {  // the client has no data for this query (PREF-9)
+  if (raw.IsNull()) {  // null: the client has no data for this query
     entry.state = DataState::kReady;
     return OkStatus();
   }
@@ -80,7 +80,7 @@ Status PatientData::AddPrefetchValue(const std::string& key, const json::Value& 
     entry.state = DataState::kNotFetched;
     return OkStatus();
   }
-  if (fhir::IsResourceOfType(value, "OperationOutcome")) {  // PREF-10
+  if (fhir::IsResourceOfType(value, "OperationOutcome")) {  // the client could not read it
     entry.state = DataState::kUnavailable;
     entry.reason = "the EHR sent an OperationOutcome instead of data (" +
                    fhir::OperationOutcome(value).Summary() + ")";
@@ -89,7 +89,7 @@ Status PatientData::AddPrefetchValue(const std::string& key, const json::Value& 
   entry.state = DataState::kReady;
   CDS_RETURN_IF_ERROR(AddPage(entry, value));
   if (entry.state == DataState::kReady && fhir::IsResourceOfType(value, "Bundle")) {
-    if (auto next = fhir::Bundle(value).NextLink()) {  // PREF-11: more pages to fetch
+    if (auto next = fhir::Bundle(value).NextLink()) {  // a paginated prefetch: more pages to fetch
       entry.state = DataState::kNotFetched;
       entry.next_page = std::string(*next);
     }

@@ -49,7 +49,8 @@ class PatientData {
   PatientData(const PatientData&) = delete;
   PatientData& operator=(const PatientData&) = delete;
 
-  // Reads the request's prefetch values for `keys` (others are ignored, PREF-17) and
+  // Reads the request's prefetch values for `keys` (others are ignored: a
+  // service receives only the prefetch it asked for) and
   // indexes draftOrders. kResourceExhausted when more than max_resources arrive.
   Status LoadRequest(const CdsRequest& request, const std::vector<std::string>& keys);
 

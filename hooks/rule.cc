@@ -20,15 +20,21 @@ void RuleOutcome::MarkUnavailable(std::string key, std::string reason) {
   unavailable_.push_back({std::move(key), std::move(reason)});
 }
 
+void RuleOutcome::NoteRead(std::string_view key) {
+  if (std::find(reads_.begin(), reads_.end(), key) == reads_.end()) reads_.emplace_back(key);
+}
+
 RuleOutcome::Kind RuleOutcome::kind() const {
   if (!unavailable_.empty()) return Kind::kDataUnavailable;
   if (!needs_.empty()) return Kind::kNeedsData;
   if (!cards_.empty()) return Kind::kFired;
+  if (!notes_.empty()) return Kind::kInsufficientData;
   return Kind::kNotApplicable;
 }
 
 const std::vector<const json::Value*>* RuleContext::Require(std::string_view key,
                                                             RuleOutcome& out) const {
+  out.NoteRead(key);
   const DataEntry* e = data_.Find(key);
   if (e == nullptr || e->state == DataState::kNotFetched) {
     out.NeedData(std::string(key));

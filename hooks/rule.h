@@ -6,6 +6,9 @@
 // RuleContext::Require and returns; the engine fetches every key the rules asked for,
 // concurrently, and evaluates again. A rule must never read "could not fetch" as "none".
 //
+// What a rule decided is one of the named outcomes of RuleOutcome::Kind, plus `failed`
+// (it threw, or read a data key it did not declare), which the engine records.
+//
 // Rules are immutable after construction and evaluated concurrently by request threads.
 #pragma once
 
@@ -38,6 +41,9 @@ struct RuleInfo {
   std::string suggestions;                          // what its suggestions do (docs)
   std::vector<std::string> config_keys;             // rule-specific knowledge settings (docs)
   std::string citation_id;
+  // The rule reads no data key beyond data_keys (and patient_view_data_keys on
+  // patient-view), apart from FHIR reads of references; the engine fails it otherwise.
+  bool reads_only_declared_keys = false;
 };
 
 struct UnavailableData {
@@ -47,28 +53,45 @@ struct UnavailableData {
 
 class RuleOutcome {
  public:
-  enum class Kind { kNotApplicable, kFired, kNeedsData, kDataUnavailable };
+  // kNotApplicable: nothing to say. kFired: cards. kInsufficientData: a fact was there but
+  // unusable (no unit, a comparator that leaves a threshold open), so no card; the notes
+  // say why. kNeedsData: data still to be fetched (internal to the engine's fetch loop).
+  // kDataUnavailable: data the rule needs could not be read. kFailed: set by the engine
+  // for a rule that threw or read data it did not declare.
+  enum class Kind {
+    kNotApplicable,
+    kFired,
+    kInsufficientData,
+    kNeedsData,
+    kDataUnavailable,
+    kFailed
+  };
 
   void AddCard(cards::Card card) { cards_.push_back(std::move(card)); }
   void NeedData(std::string key);
   void MarkUnavailable(std::string key, std::string reason);
-  // A fact was present but unusable (no unit, unknown result): no card; logged at debug.
+  // A fact was present but unusable: no card. The engine logs each note at debug and
+  // keeps it in the rule's run (HookResult::runs) for the audit trail. No patient data.
   void NoteInsufficient(std::string why) { notes_.push_back(std::move(why)); }
+  // Records that the rule read data key `key` (RuleContext::Require does).
+  void NoteRead(std::string_view key);
 
-  // Unavailable data outranks pending fetches, which outrank cards: a rule that could
-  // not see all it needed has not finished deciding.
+  // Unavailable data outranks pending fetches, which outrank cards, which outrank notes:
+  // a rule that could not see all it needed has not finished deciding.
   Kind kind() const;
   const std::vector<cards::Card>& cards() const { return cards_; }
   std::vector<cards::Card>& mutable_cards() { return cards_; }
   const std::vector<std::string>& needs() const { return needs_; }
   const std::vector<UnavailableData>& unavailable() const { return unavailable_; }
   const std::vector<std::string>& notes() const { return notes_; }
+  const std::vector<std::string>& reads() const { return reads_; }
 
  private:
   std::vector<cards::Card> cards_;
   std::vector<std::string> needs_;
   std::vector<UnavailableData> unavailable_;
   std::vector<std::string> notes_;
+  std::vector<std::string> reads_;
 };
 
 enum class Resolution { kFound, kPending, kNotFound };

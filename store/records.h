@@ -45,7 +45,7 @@ struct IssuedCard {
   std::vector<OverrideReasonCoding> override_reasons;
 };
 
-// One element of a feedback array, already validated by the caller (FB-3..FB-8).
+// One element of a feedback array, already validated by the caller (hooks/feedback.h).
 struct Feedback {
   std::string service_id;  // from the URL /cds-services/{id}/feedback
   std::string card_uuid;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Layering check: a layer may include only what is below it.
 #   base <- {fhir, cards, config, store, auth} <- hooks <- app
+#   and inside hooks/: rule_kit <- rules/<domain> (domains independent of each other)
 # fhir/ and cards/ never include hooks/ (nor each other, nor config/); config/ knows no
 # FHIR, cards or rules. Run by ctest; exits non-zero listing every offending include.
 set -u
@@ -29,6 +30,18 @@ check config fhir cards store auth hooks app
 check store fhir cards config auth hooks app
 check auth fhir cards config store hooks app
 check hooks app
+
+# Inside hooks/: the rule kit (what rule authors use) knows no rule, and a clinical domain
+# under hooks/rules/ uses the kit and its own folder, never another domain.
+check hooks/rule_kit hooks/rules
+for domain in "$root"/hooks/rules/*/; do
+  name=$(basename "$domain")
+  others=()
+  for other in "$root"/hooks/rules/*/; do
+    [ "$other" = "$domain" ] || others+=("hooks/rules/$(basename "$other")")
+  done
+  [ ${#others[@]} -gt 0 ] && check "hooks/rules/$name" "${others[@]}"
+done
 
 # cpp-httplib is only for the HTTP edge: app/ and the FHIR client implementation.
 httplib=$(grep -rln '#include <httplib.h>' "$root/base" "$root/fhir" "$root/cards" "$root/config" \

@@ -1,13 +1,16 @@
-# Fails when docs/rules.md differs from what the binary generates from the knowledge.
-# Usage: cmake -DBIN=<cds-hooks-server> -DDOC=<docs/rules.md> -P check_rules_doc.cmake
-execute_process(COMMAND ${BIN} rules --markdown OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
+# Fails when a generated document differs from what the binary generates now.
+# Usage: cmake -DBIN=<cds-hooks-server> -DCOMMAND=<rules|settings> -DDOC=<docs/x.md> -P check_rules_doc.cmake
+if(NOT COMMAND)
+  set(COMMAND rules)
+endif()
+execute_process(COMMAND ${BIN} ${COMMAND} --markdown OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "cds-hooks-server rules --markdown failed (${rc})")
+  message(FATAL_ERROR "cds-hooks-server ${COMMAND} --markdown failed (${rc})")
 endif()
 if(NOT EXISTS ${DOC})
-  message(FATAL_ERROR "${DOC} is missing: run `cds-hooks-server rules --markdown > docs/rules.md`")
+  message(FATAL_ERROR "${DOC} is missing: run `cds-hooks-server ${COMMAND} --markdown > ${DOC}`")
 endif()
 file(READ ${DOC} committed)
 if(NOT generated STREQUAL committed)
-  message(FATAL_ERROR "docs/rules.md is stale: run `build/cds-hooks-server rules --markdown > docs/rules.md`")
+  message(FATAL_ERROR "${DOC} is stale: run `build/cds-hooks-server ${COMMAND} --markdown > ${DOC}`")
 endif()

@@ -65,7 +65,7 @@ class VerifierTest : public ::testing::Test {
     const std::string token = Mint(key, p);
     StatusOr<VerifiedCaller> result = Verify(token);
     EXPECT_THAT(result, StatusIs(StatusCode::kUnauthenticated, HasSubstr(reason)));
-    // SEC-23: the log line never carries the token or its signature.
+    // The log line never carries the token or its signature.
     EXPECT_THAT(result.status().message(), Not(HasSubstr(token.substr(token.rfind('.') + 1))));
     EXPECT_THAT(result.status().message(), Not(HasSubstr(token.substr(0, token.find('.')))));
   }

@@ -11,6 +11,12 @@ TEST(AsciiTest, LowerMapsOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLower(""), "");
 }
 
+TEST(AsciiTest, UpperMapsOnlyAsciiLetters) {
+  EXPECT_EQ(AsciiUpper("q.h.s. bid"), "Q.H.S. BID");
+  EXPECT_EQ(AsciiUpper("\xC3\xA9t\xC3\xA9"), "\xC3\xA9T\xC3\xA9");  // UTF-8 bytes untouched
+  EXPECT_EQ(AsciiUpper(""), "");
+}
+
 TEST(AsciiTest, EqualsIgnoreCase) {
   EXPECT_TRUE(EqualsIgnoreAsciiCase("Content-Length", "content-LENGTH"));
   EXPECT_TRUE(EqualsIgnoreAsciiCase("", ""));

@@ -1,5 +1,6 @@
-// cards::Validate: every rule the response model enforces (CHECKLIST CARD-*, SUGG-*,
-// ACT-*, LINK-*), one table row per rule, each asserting the exact message.
+// cards::Validate: every rule the response model enforces (cards, suggestions, actions,
+// links, as CDS Hooks 2.0 defines them), one table row per rule, each asserting the exact
+// message.
 #include "cards/card.h"
 
 #include <functional>
@@ -95,9 +96,9 @@ INSTANTIATE_TEST_SUITE_P(
     Rules, ValidateCard,
     ::testing::Values(
         CardCase{"BaseCardIsValid", [](Card&) {}, ""},
-        // CARD-1 (project policy: every card carries a uuid so feedback can refer to it).
+        // uuid (project policy: every card carries one so feedback can refer to it).
         CardCase{"MissingUuid", [](Card& c) { c.uuid.clear(); }, "card.uuid is required"},
-        // CARD-2: "<140-character" summary, counted in code points, not bytes.
+        // summary: "<140-character", counted in code points, not bytes.
         CardCase{"MissingSummary", [](Card& c) { c.summary.clear(); }, "card.summary is required"},
         CardCase{"Summary139Ascii", [](Card& c) { c.summary = Repeat("a", 139); }, ""},
         CardCase{"Summary140Ascii", [](Card& c) { c.summary = Repeat("a", 140); },
@@ -108,7 +109,7 @@ INSTANTIATE_TEST_SUITE_P(
         CardCase{"Summary140CodePointsMultibyte",
                  [](Card& c) { c.summary = Repeat(kMixed, 46) + "ab"; },
                  "card.summary is longer than 139 characters"},
-        // CARD-5..9: source.
+        // source.
         CardCase{"MissingSourceLabel", [](Card& c) { c.source.label.clear(); },
                  "card.source.label is required"},
         CardCase{"SourceUrlRelative", [](Card& c) { c.source.url = "/about"; },
@@ -128,7 +129,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "card.source.topic.code is required"},
         CardCase{"TopicDisplayOptional", [](Card& c) { c.source.topic->display.clear(); }, ""},
         CardCase{"NoTopic", [](Card& c) { c.source.topic.reset(); }, ""},
-        // CARD-12 / CARD-14: override reasons need display (and code, system).
+        // Override reasons need display (and code, system).
         CardCase{"OverrideReasonWithDisplay",
                  [](Card& c) {
                    c.override_reasons.push_back({"urn:o", "planned", "Already planned"});
@@ -149,7 +150,7 @@ INSTANTIATE_TEST_SUITE_P(
                    c.override_reasons.push_back({"urn:o", "", "Planned"});
                  },
                  "card.overrideReasons[].code is required"},
-        // LINK-1..4.
+        // Links.
         CardCase{"AbsoluteLink",
                  [](Card& c) {
                    c.links.push_back(
@@ -183,7 +184,7 @@ INSTANTIATE_TEST_SUITE_P(
               c.links.push_back({"App", "https://app.example/", LinkType::kAbsolute, "ctx=1", {}});
             },
             "link.appContext is only for smart links"},
-        // CARD-10/11, SUGG-1..3.
+        // Suggestions and selectionBehavior.
         CardCase{"SuggestionsWithoutSelectionBehavior",
                  [](Card& c) { c.suggestions.push_back(MakeSuggestion("Order", "s1")); },
                  "selectionBehavior is required when suggestions are present"},
@@ -269,7 +270,7 @@ INSTANTIATE_TEST_SUITE_P(
         ActionCase{"CreateWithResource", [](Action&) {}, ""},
         ActionCase{"MissingDescription", [](Action& a) { a.description.clear(); },
                    "action.description is required"},
-        // ACT-3: create and update carry the whole resource as a non-empty object.
+        // create and update carry the whole resource as a non-empty object.
         ActionCase{"CreateWithoutResource", [](Action& a) { a.resource_json.clear(); },
                    "create action needs a resource that is a non-empty JSON object"},
         ActionCase{"CreateWithEmptyObject", [](Action& a) { a.resource_json = "{}"; },
@@ -289,7 +290,7 @@ INSTANTIATE_TEST_SUITE_P(
                      a.resource_json.clear();
                    },
                    "update action needs a resource"},
-        // ACT-4: delete names the resource by resourceId.
+        // delete names the resource by resourceId.
         ActionCase{"DeleteWithResourceId",
                    [](Action& a) {
                      a.type = ActionType::kDelete;

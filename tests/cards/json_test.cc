@@ -159,7 +159,7 @@ TEST(ToJson, SystemActionsOnlyWhenPresent) {
   const rapidjson::Value& a = d["systemActions"][0];
   EXPECT_STREQ(a["type"].GetString(), "delete");
   EXPECT_STREQ(a["resourceId"].GetString(), "ServiceRequest/sr-1");
-  EXPECT_FALSE(a.HasMember("resource"));  // ACT-4: the id-in-resource form is deprecated
+  EXPECT_FALSE(a.HasMember("resource"));  // the id-in-resource form is deprecated
   EXPECT_TRUE(d["cards"].IsArray());
 }
 

@@ -101,12 +101,12 @@ TEST(LoadKnowledge, CodesResolveAliasesAndIncludesExpand) {
   EXPECT_EQ(hbsag->codes[0].system, "http://loinc.org");  // alias resolved
   EXPECT_EQ(hbsag->codes[0].source, "LOINC");
   std::vector<std::string> codes;
-  for (const CodeEntry& c : (*k)->ExpandCodes("hbv-all")) codes.push_back(c.code);
+  for (const CodeEntry& c : (*k)->Expand("hbv-all").codes) codes.push_back(c.code);
   EXPECT_THAT(codes,
               ElementsAre("10900-9", "5196-1", "16933-4"));  // own codes, then includes in order
-  ASSERT_EQ((*k)->ExpandPrefixes("opioids").size(), 1u);
-  EXPECT_EQ((*k)->ExpandPrefixes("opioids")[0].code, "N02A");
-  EXPECT_TRUE((*k)->ExpandCodes("nope").empty());
+  ASSERT_EQ((*k)->Expand("opioids").prefixes.size(), 1u);
+  EXPECT_EQ((*k)->Expand("opioids").prefixes[0].code, "N02A");
+  EXPECT_TRUE((*k)->Expand("nope").codes.empty());
   EXPECT_EQ((*k)->ResolveSystem("snomed"), "http://snomed.info/sct");
   EXPECT_EQ((*k)->ResolveSystem("https://example.org/cs"), "https://example.org/cs");
   EXPECT_EQ((*k)->ResolveSystem("urn:oid:2.16.840.1"), "urn:oid:2.16.840.1");
@@ -133,7 +133,7 @@ TEST(LoadKnowledge, DiamondIncludesAreNotACycle) {
       "bottom": {"description": "b", "codes": [{"system": "loinc", "code": "1-8", "display": "x", "source": "s"}]}
     })"}});
   ASSERT_THAT(k, IsOk());
-  EXPECT_EQ((*k)->ExpandCodes("top").size(), 1u);  // expanded once
+  EXPECT_EQ((*k)->Expand("top").codes.size(), 1u);  // expanded once
 }
 
 struct ErrorCase {

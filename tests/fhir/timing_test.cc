@@ -213,11 +213,5 @@ TEST(BedtimeTest, Text) {
   }
 }
 
-TEST(RoundDoseTest, KeepsDecimals) {
-  EXPECT_EQ(RoundDose(0.1 * 3), 0.3);
-  EXPECT_EQ(RoundDose(24.0 / 8 * 20), 60);
-  EXPECT_EQ(RoundDose(0), 0);
-}
-
 }  // namespace
 }  // namespace cds::fhir

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <string>
 
+#include "base/decimal.h"
 #include "base/json.h"
 
 #include "fhir/dosage.h"
@@ -75,7 +76,7 @@ void FuzzDosage(const uint8_t* data, size_t size) {
     std::string text = fdp.ConsumeRandomLengthString(120);
     (void)fhir::TextSaysBedtime(text);
     (void)fhir::AbbreviationPerDay(text);
-    (void)fhir::RoundDose(fdp.ConsumeFloatingPoint<double>());
+    (void)RoundToSignificantDigits(fdp.ConsumeFloatingPoint<double>());
   }
   auto doc = json::ParseJson(Text(data, size), ServerJsonLimits());
   if (!doc.ok()) return;

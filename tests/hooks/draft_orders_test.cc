@@ -1,5 +1,5 @@
 // hooks::DraftOrders: order-select targets the selections, order-sign every draft
-// (HOOK-OS-1/3/4, HOOK-SG-2), patient-view none.
+// (the hooks' context fields), patient-view none.
 #include "hooks/draft_orders.h"
 
 #include "tests/support/status_matchers.h"

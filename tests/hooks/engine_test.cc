@@ -1,12 +1,14 @@
 // hooks::Engine with scripted rules and a fake FhirClient (the interaction is the point):
 // needs collected per round and fetched in one FetchAll call, re-evaluation, max rounds,
 // why fetching is impossible, the 412-vs-info-card policy, and degraded mode when a rule
-// throws (PREF-14, PREF-15, HTTP-2; style guide 6.4 "degraded mode").
+// throws (412 when needed data cannot be obtained; degraded mode: a rule's failure never
+// hides the other rules' cards).
 #include "hooks/engine.h"
 
 #include <map>
 #include <stdexcept>
 
+#include "base/log.h"
 #include "base/uuid.h"
 
 #include "cards/json.h"
@@ -201,8 +203,8 @@ class EngineTest : public ::testing::Test {
 
   // The response as the EHR would receive it has no violations.
   static void ExpectValidResponse(const HookResult& r) {
-    EXPECT_THAT(cards::Validate(r.response), IsOk());
-    std::string body = cards::ToJson(r.response);
+    EXPECT_THAT(cards::Validate(r.Response()), IsOk());
+    std::string body = cards::ToJson(r.Response());
     EXPECT_EQ(CdsResponseViolations(body), "") << body;
   }
 
@@ -220,8 +222,8 @@ class EngineTest : public ::testing::Test {
 TEST_F(EngineTest, NoRulesNoCards) {
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->response.cards, IsEmpty());
-  EXPECT_EQ(cards::ToJson(r->response), R"({"cards":[]})");
+  EXPECT_THAT(r->cards, IsEmpty());
+  EXPECT_EQ(cards::ToJson(r->Response()), R"({"cards":[]})");
 }
 
 TEST_F(EngineTest, NoPatientInContextAnswersNoCardsWithoutEvaluating) {
@@ -230,7 +232,7 @@ TEST_F(EngineTest, NoPatientInContextAnswersNoCardsWithoutEvaluating) {
   spec.context = R"("userId":"Practitioner/u1")";
   auto r = Run(spec);
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->response.cards, IsEmpty());
+  EXPECT_THAT(r->cards, IsEmpty());
   EXPECT_EQ(a->evaluations(), 0);
 }
 
@@ -240,9 +242,9 @@ TEST_F(EngineTest, PrefetchedDataNeedsNoFetch) {
   spec.prefetch = R"({"labs":)" + Searchset({Obs("o1"), Obs("o2")}) + R"(,"meds":null})";
   auto r = Run(spec);
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=2 meds=0");
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("a"));
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=2 meds=0");
+  EXPECT_THAT(r->RuleIds(), ElementsAre("a"));
   ASSERT_EQ(r->runs.size(), 1u);
   EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kFired);
   EXPECT_EQ(r->runs[0].cards, 1u);
@@ -267,10 +269,10 @@ TEST_F(EngineTest, NeedsOfAllRulesAreFetchedTogetherInOneCall) {
   EXPECT_EQ(r->fhir_queries, 3u);
   EXPECT_EQ(a->evaluations(), 2);  // again once the data came back
   EXPECT_EQ(b->evaluations(), 2);
-  ASSERT_EQ(r->response.cards.size(), 2u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=1 meds=0");
-  EXPECT_EQ(r->response.cards[1].summary, "counts meds=0 patient=1");
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("a", "b"));
+  ASSERT_EQ(r->cards.size(), 2u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=1 meds=0");
+  EXPECT_EQ(r->cards[1].card.summary, "counts meds=0 patient=1");
+  EXPECT_THAT(r->RuleIds(), ElementsAre("a", "b"));
   ExpectValidResponse(*r);
 }
 
@@ -282,7 +284,7 @@ TEST_F(EngineTest, OnlyPendingRulesAreEvaluatedAgain) {
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(done->evaluations(), 1);
   EXPECT_EQ(waits->evaluations(), 2);
-  EXPECT_EQ(r->response.cards.size(), 2u);
+  EXPECT_EQ(r->cards.size(), 2u);
 }
 
 TEST_F(EngineTest, FetchDeadlineIsTheConfiguredBudget) {
@@ -314,8 +316,8 @@ TEST_F(EngineTest, ReEvaluatesUntilEveryReadIsDone) {
   ASSERT_THAT(r, IsOk());
   ASSERT_EQ(client_.calls.size(), 2u);
   EXPECT_THAT(client_.calls[1].urls, ElementsAre("Medication/m1"));
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "found the medication");
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].card.summary, "found the medication");
 }
 
 ScriptedRule::Script AlwaysNeedsMore() {
@@ -369,7 +371,7 @@ TEST_P(EngineCannotFetch, IsUnavailableWithTheReason) {
   options_.fetch_without_token = c.fetch_without_token;
   auto r = Run(c.spec, nullptr, c.no_client);
   EXPECT_THAT(client_.calls, IsEmpty());
-  // PREF-15: needed data absent from prefetch and not fetchable -> 412.
+  // Needed data absent from prefetch and not fetchable -> 412.
   EXPECT_THAT(
       r,
       StatusIs(StatusCode::kFailedPrecondition,
@@ -408,7 +410,7 @@ TEST_F(EngineTest, FetchWithoutTokenWhenConfigured) {
   ASSERT_THAT(r, IsOk());
   ASSERT_EQ(client_.calls.size(), 1u);
   EXPECT_EQ(client_.calls[0].access.bearer_token, "");
-  EXPECT_EQ(r->response.cards.size(), 1u);
+  EXPECT_EQ(r->cards.size(), 1u);
 }
 
 struct FetchFailure {
@@ -453,8 +455,8 @@ TEST_F(EngineTest, ReadNotFoundIsNoData) {
   client_.replies["Patient/p1"] = {StatusCode::kNotFound, {}, false};
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts patient=0");
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts patient=0");
 }
 
 TEST_F(EngineTest, PrefetchNextPageIsFollowed) {
@@ -469,8 +471,8 @@ TEST_F(EngineTest, PrefetchNextPageIsFollowed) {
   ASSERT_THAT(r, IsOk());
   ASSERT_EQ(client_.calls.size(), 1u);
   EXPECT_THAT(client_.calls[0].urls, ElementsAre(next));
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=3");
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=3");
 }
 
 TEST_F(EngineTest, PrefetchOperationOutcomeIsUnavailableAndNotRefetched) {
@@ -507,10 +509,10 @@ TEST_F(EngineTest, UnavailableDataWithAnotherRulesCardGivesCardsPlusInfoCard) {
   spec.prefetch = R"({"labs":null})";
   auto r = Run(spec);  // policy "fail", but withholding a's card would be worse
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 2u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=0");
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("a", "data-unavailable"));
-  const cards::Card& info = r->response.cards[1];
+  ASSERT_EQ(r->cards.size(), 2u);
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=0");
+  EXPECT_THAT(r->RuleIds(), ElementsAre("a", "data-unavailable"));
+  const cards::Card& info = r->cards[1].card;
   EXPECT_EQ(info.indicator, cards::Indicator::kInfo);
   EXPECT_EQ(info.summary, "Some checks could not be completed");
   EXPECT_EQ(info.source.label, "Test CDS");
@@ -531,9 +533,9 @@ TEST_F(EngineTest, PolicyCardAnswersWithTheInfoCardAlone) {
   options_.on_data_unavailable = config::DataUnavailablePolicy::kCard;
   auto r = Run(Spec(false, false));
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("data-unavailable"));
-  EXPECT_THAT(r->response.cards[0].detail, HasSubstr("- Check a: labs: not in prefetch"));
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_THAT(r->RuleIds(), ElementsAre("data-unavailable"));
+  EXPECT_THAT(r->cards[0].card.detail, HasSubstr("- Check a: labs: not in prefetch"));
   ExpectValidResponse(*r);
 }
 
@@ -543,8 +545,9 @@ TEST_F(EngineTest, NotApplicableRulesNeedNoInfoCard) {
   options_.on_data_unavailable = config::DataUnavailablePolicy::kCard;
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->response.cards, IsEmpty());
-  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kNotApplicable);
+  EXPECT_THAT(r->cards, IsEmpty());
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kInsufficientData);
+  EXPECT_THAT(r->runs[0].notes, ElementsAre("no unit"));
 }
 
 TEST_F(EngineTest, InfoCardEscapesWhatItQuotes) {
@@ -554,7 +557,7 @@ TEST_F(EngineTest, InfoCardEscapesWhatItQuotes) {
   options_.on_data_unavailable = config::DataUnavailablePolicy::kCard;
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->response.cards[0].detail, HasSubstr("- Check a: x: \\*bold\\* \\[link\\](u)\n"));
+  EXPECT_THAT(r->cards[0].card.detail, HasSubstr("- Check a: x: \\*bold\\* \\[link\\](u)\n"));
 }
 
 struct ThrowCase {
@@ -565,7 +568,7 @@ void PrintTo(const ThrowCase& c, std::ostream* os) { *os << c.name; }
 
 class EngineDegradedMode : public EngineTest, public ::testing::WithParamInterface<ThrowCase> {};
 
-// Style guide 6.4: a rule's internal failure never hides the other rules' cards, is never
+// Degraded mode: a rule's internal failure never hides the other rules' cards, is never
 // silently "no card", and is never a 5xx.
 TEST_P(EngineDegradedMode, OtherCardsKeptAndTheFailedCheckNamed) {
   auto thrower = GetParam().thrower;
@@ -577,11 +580,11 @@ TEST_P(EngineDegradedMode, OtherCardsKeptAndTheFailedCheckNamed) {
   AddRule("after", FiresWith({}));
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 3u);
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("before", "after", "data-unavailable"));
-  EXPECT_THAT(r->response.cards[2].detail,
+  ASSERT_EQ(r->cards.size(), 3u);
+  EXPECT_THAT(r->RuleIds(), ElementsAre("before", "after", "data-unavailable"));
+  EXPECT_THAT(r->cards[2].card.detail,
               HasSubstr("- Check boom: the check failed internally and was not made"));
-  for (const cards::Card& c : r->response.cards) EXPECT_NE(c.summary, "half-built card");
+  for (const RuleCard& c : r->cards) EXPECT_NE(c.card.summary, "half-built card");
   ASSERT_EQ(r->runs.size(), 3u);
   EXPECT_EQ(r->runs[1].rule_id, "boom");
   EXPECT_EQ(r->runs[1].cards, 0u);
@@ -593,8 +596,8 @@ TEST_P(EngineDegradedMode, AloneIsAnInfoCardNotA412) {
   AddRule("boom", [thrower](const RuleContext&, RuleOutcome&, int) { thrower(); });
   auto r = Run();  // policy "fail": still not 412, the failure is ours, not missing data
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 1u);
-  EXPECT_THAT(r->response.cards[0].detail, HasSubstr("Check boom: the check failed internally"));
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_THAT(r->cards[0].card.detail, HasSubstr("Check boom: the check failed internally"));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -614,7 +617,7 @@ TEST_F(EngineTest, RuleThrowingAfterAFetchKeepsOtherCards) {
   client_.replies[kLabsUrl] = {StatusCode::kOk, {Searchset({})}, false};
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  EXPECT_THAT(r->card_rule_ids, ElementsAre("a", "data-unavailable"));
+  EXPECT_THAT(r->RuleIds(), ElementsAre("a", "data-unavailable"));
 }
 
 TEST_F(EngineTest, ForeignResourcesAreDroppedAndCounted) {
@@ -624,7 +627,7 @@ TEST_F(EngineTest, ForeignResourcesAreDroppedAndCounted) {
   auto r = Run(spec);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->foreign_resources_dropped, 1u);
-  EXPECT_EQ(r->response.cards[0].summary, "counts labs=1");
+  EXPECT_EQ(r->cards[0].card.summary, "counts labs=1");
 }
 
 TEST_F(EngineTest, TooManyResourcesInTheRequestIsResourceExhausted) {
@@ -656,10 +659,127 @@ TEST_F(EngineTest, TooManyFetchedResourcesMakeTheKeyUnavailable) {
       StatusCode::kOk, {Searchset({Obs("o1"), Obs("o2"), Obs("o3")})}, false};
   auto r = Run();
   ASSERT_THAT(r, IsOk());
-  ASSERT_EQ(r->response.cards.size(), 2u);
-  EXPECT_EQ(r->response.cards[0].summary, "o1 still readable");
-  EXPECT_THAT(r->response.cards[1].detail,
+  ASSERT_EQ(r->cards.size(), 2u);
+  EXPECT_EQ(r->cards[0].card.summary, "o1 still readable");
+  EXPECT_THAT(r->cards[1].card.detail,
               HasSubstr("Check a: labs: request carries more than 2 FHIR resources"));
+}
+
+// A rule that declares its data keys as a ClinicalRule does: reading any other fails it.
+class DeclaringRule final : public Rule {
+ public:
+  DeclaringRule(std::vector<std::string> keys, std::vector<std::string> pv_keys,
+                std::function<void(const RuleContext&, RuleOutcome&)> script)
+      : Rule(Info(std::move(keys), std::move(pv_keys))), script_(std::move(script)) {}
+  void Evaluate(const RuleContext& ctx, RuleOutcome& out) const override { script_(ctx, out); }
+
+ private:
+  static RuleInfo Info(std::vector<std::string> keys, std::vector<std::string> pv_keys) {
+    RuleInfo info;
+    info.id = "declaring";
+    info.title = "Check declaring";
+    info.hooks = {Hook::kPatientView, Hook::kOrderSelect, Hook::kOrderSign};
+    info.data_keys = std::move(keys);
+    info.patient_view_data_keys = std::move(pv_keys);
+    info.reads_only_declared_keys = true;
+    return info;
+  }
+  std::function<void(const RuleContext&, RuleOutcome&)> script_;
+};
+
+class EngineDeclaredKeysTest : public EngineTest {
+ protected:
+  void Use(std::vector<std::string> keys, std::vector<std::string> pv_keys,
+           std::function<void(const RuleContext&, RuleOutcome&)> script) {
+    declaring_ =
+        std::make_unique<DeclaringRule>(std::move(keys), std::move(pv_keys), std::move(script));
+    service_.rules.push_back(declaring_.get());
+  }
+  std::unique_ptr<DeclaringRule> declaring_;
+};
+
+TEST_F(EngineDeclaredKeysTest, ReadingDeclaredKeysAndFhirReadsIsFine) {
+  Use({"labs"}, {"meds"}, [](const RuleContext& ctx, RuleOutcome& out) {
+    if (ctx.Require("labs", out) == nullptr || ctx.Require("meds", out) == nullptr) return;
+    json::Value from(rapidjson::kObjectType);
+    ctx.Resolve(from, "Medication/m1", out);  // a FHIR read of a reference
+  });
+  RequestSpec spec;
+  spec.prefetch = R"({"labs":null,"meds":null})";
+  client_.replies["Medication/m1"] = {
+      StatusCode::kOk, {R"({"resourceType":"Medication","id":"m1"})"}, false};
+  auto r = Run(spec);
+  ASSERT_THAT(r, IsOk());
+  ASSERT_EQ(r->runs.size(), 1u);
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kNotApplicable);
+}
+
+// Its services do not prefetch an undeclared key: a bug in the rule, named `failed`, logged,
+// and shown as a check not made -- never read as "no data", never a 412.
+TEST_F(EngineDeclaredKeysTest, ReadingAnUndeclaredKeyFailsTheRule) {
+  std::vector<std::string> lines;
+  SetLogSink([&lines](std::string_view l) { lines.emplace_back(l); });
+  Use({"labs"}, {}, [](const RuleContext& ctx, RuleOutcome& out) {
+    if (ctx.Require("labs", out) == nullptr) return;
+    ctx.Require("meds", out);
+  });
+  RequestSpec spec;
+  spec.prefetch = R"({"labs":null,"meds":null})";
+  auto r = Run(spec);
+  SetLogSink(nullptr);
+  ASSERT_THAT(r, IsOk());
+  ASSERT_EQ(r->runs.size(), 1u);
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kFailed);
+  EXPECT_EQ(OutcomeKindName(r->runs[0].kind), "failed");
+  ASSERT_EQ(r->cards.size(), 1u);
+  EXPECT_EQ(r->cards[0].rule_id, "data-unavailable");
+  EXPECT_THAT(r->cards[0].card.detail, HasSubstr("Check declaring: the check failed internally"));
+  bool logged = false;
+  for (const std::string& l : lines) {
+    logged = logged || (l.find("\"rule_failed\"") != std::string::npos &&
+                        l.find("read undeclared data key meds") != std::string::npos);
+  }
+  EXPECT_TRUE(logged);
+}
+
+TEST_F(EngineDeclaredKeysTest, PatientViewKeysAreDeclaredOnPatientView) {
+  Use({}, {"meds"}, [](const RuleContext& ctx, RuleOutcome& out) { ctx.Require("meds", out); });
+  RequestSpec spec;
+  spec.prefetch = R"({"meds":null})";
+  auto r = Run(spec);  // patient-view: declared
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kNotApplicable);
+}
+
+TEST_F(EngineTest, InsufficientDataNotesAreLoggedAtDebugAndKept) {
+  std::vector<std::string> lines;
+  LogLevel before = GetLogLevel();
+  SetLogLevel(LogLevel::kDebug);
+  SetLogSink([&lines](std::string_view l) { lines.emplace_back(l); });
+  AddRule("unitless", [](const RuleContext&, RuleOutcome& out, int) {
+    out.NoteInsufficient("latest IgM has no unit");
+  });
+  auto r = Run();
+  SetLogSink(nullptr);
+  SetLogLevel(before);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kInsufficientData);
+  EXPECT_EQ(OutcomeKindName(r->runs[0].kind), "insufficient_data");
+  EXPECT_THAT(r->runs[0].notes, ElementsAre("latest IgM has no unit"));
+  bool logged = false;
+  for (const std::string& l : lines) {
+    logged = logged || (l.find("\"rule_insufficient_data\"") != std::string::npos &&
+                        l.find("\"level\":\"debug\"") != std::string::npos &&
+                        l.find("latest IgM has no unit") != std::string::npos);
+  }
+  EXPECT_TRUE(logged) << "no debug line for the note";
+}
+
+TEST_F(EngineTest, AThrowingRuleIsNamedFailedNotNotApplicable) {
+  AddRule("boom", [](const RuleContext&, RuleOutcome&, int) { throw std::runtime_error("bug"); });
+  auto r = Run();
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->runs[0].kind, RuleOutcome::Kind::kFailed);
 }
 
 }  // namespace

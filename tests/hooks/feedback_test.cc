@@ -1,5 +1,5 @@
-// hooks::ParseFeedback: every FB rule (FB-3..FB-10), the lenient override reason, RFC 3339
-// timestamps with offsets and fractions normalised to UTC milliseconds, the item cap.
+// hooks::ParseFeedback: every rule of the spec's feedback body, the lenient override reason, RFC
+// 3339 timestamps with offsets and fractions normalised to UTC milliseconds, the item cap.
 #include "hooks/feedback.h"
 
 #include "base/civil_time.h"
@@ -59,7 +59,8 @@ TEST(ParseFeedback, OverriddenWithFullReason) {
   EXPECT_TRUE(x.accepted_suggestions.empty());
 }
 
-// FB-7: the reference sandbox sends reason with only `code`; the spec's own example has no display.
+// overrideReason: the reference sandbox sends reason with only `code`; the spec's own example has
+// no display.
 TEST(ParseFeedback, LenientReasonWithOnlyCode) {
   auto f = Parse(
       R"({"feedback":[{"card":"c1","outcome":"overridden","overrideReason":{"reason":{"code":"x"}},)" +
@@ -70,7 +71,7 @@ TEST(ParseFeedback, LenientReasonWithOnlyCode) {
   EXPECT_TRUE((*f)[0].override_display.empty());
 }
 
-// FB-10: overriding without a reason, or with only a comment, is valid.
+// Overriding without a reason, or with only a comment, is valid.
 TEST(ParseFeedback, OverriddenWithoutReason) {
   auto f =
       Parse(R"({"feedback":[{"card":"c1","outcome":"overridden",)" + std::string(kTs) +
@@ -82,7 +83,7 @@ TEST(ParseFeedback, OverriddenWithoutReason) {
   EXPECT_EQ((*f)[1].user_comment, "not now");
 }
 
-// FB-9: the same card may be reported more than once; each item is kept (the store is idempotent).
+// The same card may be reported more than once; each item is kept (the store is idempotent).
 TEST(ParseFeedback, RepeatedCardsAreKept) {
   std::string item = R"({"card":"c1","outcome":"overridden",)" + std::string(kTs) + "}";
   auto f = Parse(R"({"feedback":[)" + item + "," + item + "]}");
@@ -147,14 +148,14 @@ std::string One(const std::string& members) { return R"({"feedback":[{)" + membe
 INSTANTIATE_TEST_SUITE_P(
     Rules, ParseFeedbackRejects,
     ::testing::Values(
-        // FB-3: an object with a non-empty feedback array.
+        // The body: an object with a non-empty feedback array.
         ErrorCase{"BodyNotObject", R"([{"card":"c1"}])", "feedback body must be a JSON object"},
         ErrorCase{"NoFeedbackMember", R"({"card":"c1"})", "feedback is required"},
         ErrorCase{"FeedbackNotArray", R"({"feedback":{}})", "feedback must be a non-empty array"},
         ErrorCase{"FeedbackEmpty", R"({"feedback":[]})", "feedback must be a non-empty array"},
         // Regression: read "feedback[0].must be an object".
         ErrorCase{"ItemNotObject", R"({"feedback":["c1"]})", "feedback[0] must be an object"},
-        // FB-4: card.
+        // card: required, the card's uuid.
         ErrorCase{"CardMissing", One(R"("outcome":"overridden",)" + std::string(kTs)),
                   "feedback[0].card is required"},
         ErrorCase{"CardNotString", One(R"("card":7,"outcome":"overridden",)" + std::string(kTs)),
@@ -165,14 +166,14 @@ INSTANTIATE_TEST_SUITE_P(
                   One(R"("card":")" + std::string(129, 'c') + R"(","outcome":"overridden",)" +
                       std::string(kTs)),
                   "feedback[0].card is too long"},
-        // FB-5: outcome.
+        // outcome: accepted or overridden.
         ErrorCase{"OutcomeMissing", One(R"("card":"c1",)" + std::string(kTs)),
                   "feedback[0].outcome is required"},
         ErrorCase{"OutcomeUnknown", One(R"("card":"c1","outcome":"ignored",)" + std::string(kTs)),
                   "feedback[0].outcome must be \"accepted\" or \"overridden\""},
         ErrorCase{"OutcomeCase", One(R"("card":"c1","outcome":"Accepted",)" + std::string(kTs)),
                   "feedback[0].outcome must be \"accepted\" or \"overridden\""},
-        // FB-6: acceptedSuggestions when accepted.
+        // acceptedSuggestions: required when accepted.
         ErrorCase{"AcceptedWithoutSuggestions",
                   One(R"("card":"c1","outcome":"accepted",)" + std::string(kTs)),
                   "feedback[0].acceptedSuggestions is required when outcome is accepted"},
@@ -192,7 +193,7 @@ INSTANTIATE_TEST_SUITE_P(
                   One(R"("card":"c1","outcome":"accepted","acceptedSuggestions":["s1"],)" +
                       std::string(kTs)),
                   "feedback[0].acceptedSuggestions[].id must be a string"},
-        // FB-7: overrideReason.
+        // overrideReason: optional, a Coding and a comment.
         ErrorCase{
             "OverrideReasonNotObject",
             One(R"("card":"c1","outcome":"overridden","overrideReason":"x",)" + std::string(kTs)),
@@ -216,7 +217,7 @@ INSTANTIATE_TEST_SUITE_P(
                   One(R"("card":"c1","outcome":"overridden","overrideReason":{"userComment":")" +
                       std::string(kMaxUserCommentBytes + 1, 'x') + R"("},)" + std::string(kTs)),
                   "feedback[0].overrideReason.userComment is too long"},
-        // FB-8: outcomeTimestamp.
+        // outcomeTimestamp: required, an RFC 3339 date-time.
         ErrorCase{"TimestampMissing", One(R"("card":"c1","outcome":"overridden")"),
                   "feedback[0].outcomeTimestamp is required"},
         ErrorCase{"TimestampNotString",

@@ -1,5 +1,6 @@
 // hooks::PatientData: the three states of a data key (ready / not fetched / unavailable)
-// for every shape a prefetch value or a FHIR answer can take (PREF-9..11, PREF-17).
+// for every shape a prefetch value or a FHIR answer can take (null, OperationOutcome,
+// paginated searchsets, keys this service did not ask for).
 #include "hooks/patient_data.h"
 
 #include "tests/support/status_matchers.h"
@@ -82,7 +83,7 @@ TEST_P(PrefetchValue, GivesState) {
 INSTANTIATE_TEST_SUITE_P(
     Shapes, PrefetchValue,
     ::testing::Values(
-        // PREF-9: null and an empty searchset both mean "known: no data".
+        // null and an empty searchset both mean "known: no data".
         PrefetchCase{"Null", "null", DataState::kReady, 0, ""},
         PrefetchCase{"EmptySearchset", Searchset({}), DataState::kReady, 0, ""},
         PrefetchCase{"SearchsetWithoutEntry",
@@ -91,7 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
         PrefetchCase{"Searchset", Searchset({Obs("o1"), Obs("o2")}), DataState::kReady, 2, ""},
         PrefetchCase{"SingleResource", R"({"resourceType":"Patient","id":"p1"})", DataState::kReady,
                      1, ""},
-        // PREF-10: an OperationOutcome as the value, or an error entry in the searchset.
+        // An OperationOutcome as the value, or an error entry in the searchset.
         PrefetchCase{"OperationOutcomeValue", kErrorOutcome, DataState::kUnavailable, 0,
                      "the EHR sent an OperationOutcome instead of data (error/processing)"},
         PrefetchCase{"SearchsetWithErrorOutcome", Searchset({Obs("o1"), kErrorOutcome}),
@@ -110,7 +111,7 @@ INSTANTIATE_TEST_SUITE_P(
         PrefetchCase{"Array", "[]", DataState::kNotFetched, 0, ""},
         PrefetchCase{"LegacyWrapperWithoutResource", R"({"response":{"status":"404"}})",
                      DataState::kNotFetched, 0, ""},
-        // PREF-11: a paginated prefetch is not complete; the next link is kept for fetching.
+        // A paginated prefetch is not complete; the next link is kept for fetching.
         PrefetchCase{"NextLink",
                      Searchset({Obs("o1")},
                                R"(,"link":[{"relation":"self","url":"https://ehr/fhir/Observation"},
@@ -122,7 +123,7 @@ TEST(PatientData, KeysNotAskedForAreIgnoredAndAbsentKeysAreUnseen) {
   CdsRequest r = RequestWithPrefetch("other", Searchset({Obs("o1")}));
   PatientData data("p1", 100);
   ASSERT_THAT(data.LoadRequest(r, {"labs"}), IsOk());
-  EXPECT_EQ(data.Find("other"), nullptr);  // PREF-17
+  EXPECT_EQ(data.Find("other"), nullptr);  // a key the service did not ask for
   EXPECT_EQ(data.Find("labs"), nullptr);   // absent: not fetched
   EXPECT_EQ(data.resource_count(), 0u);
 }

@@ -1,6 +1,7 @@
 // hooks::PrefetchTemplate: every token the spec allows for our hooks, relative URLs only,
 // values that cannot add query parameters, and kFailedPrecondition naming a token the
-// request cannot fill (PREF-1..5).
+// request cannot fill (relative read or search URLs;
+// tokens of first-level primitive context fields only; user ids as bare ids).
 #include "hooks/prefetch_template.h"
 
 #include "base/json.h"
@@ -54,7 +55,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "Observation?patient=p.1-a&code=http://loinc.org|5196-1"},
         ExpandCase{"PatientRead", "Patient/{{context.patientId}}", kCtx, "Patient/p.1-a"},
         ExpandCase{"EncounterId", "Encounter/{{context.encounterId}}", kCtx, "Encounter/e1"},
-        // PREF-5: context.userId is "Type/id", itself a read URL; the slash stays a slash.
+        // context.userId is "Type/id", itself a read URL; the slash stays a slash.
         ExpandCase{"UserIdKeptAsPath", "{{context.userId}}", kCtx, "Practitioner/pr-1"},
         ExpandCase{"UserIdVersionedPath", "{{context.userId}}",
                    R"({"userId":"Practitioner/pr-1/_history/2"})", "Practitioner/pr-1/_history/2"},
@@ -103,7 +104,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "prefetch template contains whitespace"},
         ParseError{"Unterminated", "Patient/{{context.patientId",
                    "unterminated {{ in prefetch template"},
-        // PREF-4: only first-level primitive context fields marked "Prefetch Token = Yes".
+        // Only first-level primitive context fields marked "Prefetch Token = Yes".
         ParseError{"NestedField", "Medication/{{context.medication.id}}",
                    "prefetch token {{context.medication.id}} is not one the hooks provide"},
         ParseError{"Selections", "MedicationRequest/{{context.selections}}",

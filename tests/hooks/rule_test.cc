@@ -15,7 +15,7 @@ TEST(RuleOutcome, KindPrecedence) {
   RuleOutcome o;
   EXPECT_EQ(o.kind(), RuleOutcome::Kind::kNotApplicable);
   o.NoteInsufficient("no unit");
-  EXPECT_EQ(o.kind(), RuleOutcome::Kind::kNotApplicable);
+  EXPECT_EQ(o.kind(), RuleOutcome::Kind::kInsufficientData);
   EXPECT_THAT(o.notes(), ElementsAre("no unit"));
   o.AddCard(cards::Card{});
   EXPECT_EQ(o.kind(), RuleOutcome::Kind::kFired);

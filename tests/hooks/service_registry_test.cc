@@ -142,7 +142,7 @@ TEST(ServiceRegistry, DiscoveryDocument) {
   ASSERT_NE(prefetch, nullptr);
   EXPECT_EQ(prefetch->MemberCount(), 3u);
   EXPECT_EQ(json::GetString(*prefetch, "patient"), "Patient/{{context.patientId}}");
-  // JSON-4: an optional member with no value is omitted.
+  // An optional member with no value is omitted, never null or empty.
   EXPECT_FALSE(services[1].HasMember("usageRequirements"));
 }
 

@@ -299,5 +299,32 @@ TEST(EvalCliTest, CheckConfigAcceptsTheBundledConfigAndRejectsABrokenThreshold) 
   EXPECT_EQ(bad.out.find("configuration OK"), std::string::npos) << bad.out;
 }
 
+// check-config refuses what serve refuses, so a configuration it passes starts: a log level
+// the logger does not know (in server.json or as a flag), and a trusted issuer whose key
+// file cannot be read.
+TEST(EvalCliTest, CheckConfigRefusesWhatServeRefuses) {
+  TempDir tmp;
+  const std::string copy = tmp.path() + "/config";
+  fs::copy(std::string(CDS_SOURCE_DIR "/config"), copy, fs::copy_options::recursive);
+
+  ProcessRun flag = RunServer({"check-config", "--config", copy, "--log-level", "loud"});
+  EXPECT_NE(flag.exit_code, 0) << flag.out;
+  EXPECT_THAT(flag.err, HasSubstr("log_level must be debug, info, warn or error")) << flag.err;
+
+  std::ofstream(copy + "/server.json", std::ios::trunc) << R"({"log_level": "verbose"})";
+  ProcessRun json = RunServer({"check-config", "--config", copy});
+  EXPECT_NE(json.exit_code, 0) << json.out;
+  EXPECT_THAT(json.err, HasSubstr("server.json: $.log_level: must be debug, info, warn or error"))
+      << json.err;
+
+  std::ofstream(copy + "/server.json", std::ios::trunc)
+      << R"({"auth": {"issuers": [{"iss": "https://ehr.example", "jwks_file": ")" << tmp.path()
+      << R"(/no-such-jwks.json"}]}})";
+  ProcessRun keys = RunServer({"check-config", "--config", copy});
+  EXPECT_NE(keys.exit_code, 0) << keys.out;
+  EXPECT_THAT(keys.err, HasSubstr("no-such-jwks.json")) << keys.err;
+  EXPECT_EQ(keys.out.find("configuration OK"), std::string::npos) << keys.out;
+}
+
 }  // namespace
 }  // namespace cds::testing

@@ -1,5 +1,6 @@
-// Caller authentication end to end, through the real server (issue 4 §1, CHECKLIST
-// SEC-3, SEC-11, SEC-17..23, CORS-2): the spec's own example token against the spec's
+// Caller authentication end to end, through the real server (every request authenticated,
+// aud = the endpoint URL, the iss/jku allow-list and the JWT checks, CORS preflight without
+// a token): the spec's own example token against the spec's
 // example JWK Set, and tokens minted by npm `jose` whose keys the server fetches over
 // HTTPS from a loopback JWKS endpoint on the issuer's jku allow-list.
 //

@@ -1,4 +1,4 @@
-// Secrets and patient data never reach the logs (issue 4 §4, CHECKLIST FHIR-7, SEC-23):
+// Secrets and patient data never reach the logs:
 // hook calls carrying distinctive access tokens, JWTs and patient names go through the
 // server with every log line captured at debug level -- on success, on FHIR fetch
 // failures (redirect, next link elsewhere, connection refused), on 401s and on 400s --

@@ -119,7 +119,7 @@ TEST_P(StoreTest, FeedbackForUnknownCardIsStoredWithoutOrigin) {
             1);
 }
 
-// FB-9: the same card may be reported more than once; processing must be idempotent.
+// The same card may be reported more than once; processing must be idempotent.
 TEST_P(StoreTest, RepeatedFeedbackIsStoredOnce) {
   const Feedback f = MakeFeedback("card-1");
   auto first = store_->RecordFeedback({f, f});

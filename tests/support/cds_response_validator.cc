@@ -17,7 +17,7 @@ class Checker {
     problems.push_back(path + ": " + what);
   }
 
-  // JSON-2/3/4: no null, no "", [] or {} anywhere (the only exception is "cards": []).
+  // No null, no "", [] or {} anywhere (the only exception is "cards": []).
   void NoEmpties(const Value& v, const std::string& path) {
     if (v.IsNull()) Fail(path, "null is not allowed");
     if (v.IsString() && v.GetStringLength() == 0) Fail(path, "empty string is not allowed");

@@ -1,6 +1,6 @@
 // The test suite's one checker of CDS Hooks 2.0 response rules, applied to every
-// response body the tests produce (CHECKLIST rows JSON-2..4, RESP-1..2, CARD-1..14,
-// SUGG-1..4, ACT-1..4, LINK-1..4, SYS-1..3).
+// response body the tests produce (no null or empty values; cards with
+// uuid, summary, indicator, source; suggestions, actions, links and systemActions).
 //
 // Independent of cards/: it reads the serialised JSON, so a bug in the response model
 // or its writer cannot hide itself.

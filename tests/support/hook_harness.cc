@@ -171,8 +171,17 @@ HookResponse HookHarness::CallRaw(std::string_view service_id, const std::string
   r.doc.Parse(r.body.c_str(), r.body.size());
   if (reply.status == 200) {
     EXPECT_EQ(CdsResponseViolations(r.body), "") << r.body;
+    // The engine reports a rule that failed on its "checks not completed" card.
+    EXPECT_EQ(r.body.find("the check failed internally"), std::string::npos)
+        << "a rule failed (threw, or read data it does not declare); the log names it: " << r.body;
   }
   return r;
+}
+
+HookHarness& SharedHarness(std::string_view now) {
+  static HookHarness* harness = new HookHarness(kHarnessNow);  // lives until the process ends
+  harness->clock().Set(ParseNow(std::string(now)));
+  return *harness;
 }
 
 HookResponse HookHarness::Call(std::string_view service_id, const RequestBuilder& builder) {

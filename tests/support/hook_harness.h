@@ -1,6 +1,9 @@
 // HookHarness: evaluates hook requests through CdsHooksService -- the code path the HTTP
 // server uses, minus sockets -- with the bundled knowledge and a fixed clock. Every
-// response body is checked by ValidateCdsResponse (a violation fails the test).
+// response body is checked by ValidateCdsResponse (a violation fails the test), and a
+// rule that failed (threw, or read a data key it does not declare) fails the test too.
+// SharedHarness() builds the service once per test process (a suite, under ctest) rather
+// than reloading the knowledge for every case.
 //
 // RequestBuilder writes request JSON; by default every prefetch key of the service that a
 // test did not set is sent as null ("no data"), so a test states only the data it is
@@ -84,6 +87,12 @@ class HookHarness {
   FixedClock clock_;
   std::unique_ptr<app::CdsHooksService> service_;
 };
+
+// The harness on the bundled knowledge with no FHIR client, built once per process, its
+// clock set to `now` (a FHIR dateTime) on every call. Tests run one at a time in a
+// process, so each sees the clock it asked for.
+inline constexpr char kHarnessNow[] = "2026-11-25T12:00:00Z";
+HookHarness& SharedHarness(std::string_view now = kHarnessNow);
 
 // Small FHIR JSON builders for rule tests.
 std::string Coding(std::string_view system, std::string_view code, std::string_view display = "");
