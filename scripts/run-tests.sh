@@ -59,6 +59,9 @@ rc=$?
 set -e
 t2=$(date +%s)
 grep -E '^[0-9]+% tests passed|tests failed|Total Test time' "$log" || true
+# In-process suites are one CTest entry each: count the GoogleTest cases themselves.
+grep -oE '\[==========\] [0-9]+ tests? from [0-9]+ test suites? ran' "$log" |
+  awk '{n += $2} END {print n " GoogleTest cases ran"}'
 if [ $rc -ne 0 ]; then
   grep -E 'Failed|\*\*\*Timeout|Not Run' "$log" | grep -E '^ *[0-9]+ - |Test +#' | head -n 50 >&2 || true
   grep -E -A30 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$log" | head -n 120 >&2 || true
